@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both create .venv themselves.
+VENV    := .venv
+PYTHON  ?= python3
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+DEMO    := build/demo
+
+.PHONY: demo test system-deps lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Debian packages the tests use: rapper (raptor2-utils) parses the dumps as a third-party parser,
+# Apache Jena's shacl is the second SHACL engine. Installed when missing and we are root.
+SYSTEM_PACKAGES := raptor2-utils libapache-jena-java default-jre-headless
+system-deps:
+	@missing=""; command -v rapper >/dev/null || missing="yes"; \
+	 [ -d /usr/share/java ] && ls /usr/share/java | grep -q '^jena-shacl' || missing="yes"; \
+	 if [ -n "$$missing" ]; then \
+	   if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES)) >/dev/null; \
+	   else echo "note: install $(SYSTEM_PACKAGES) (apt) for the third-party parser and SHACL tests"; fi; \
+	 fi
+
+demo: $(STAMP)
+	$(BIN)/trialkg build examples --out $(DEMO)
+	$(BIN)/trialkg query trial-summary --data $(DEMO)
+
+test: $(STAMP) system-deps
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check kg tests bench
+	$(BIN)/mypy kg
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_build.py
+
+clean:
+	rm -rf build $(VENV)

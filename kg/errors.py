@@ -1,0 +1,35 @@
+"""Every error trialkg raises on purpose, in one tree. Each message says what failed and what to do.
+
+TrialkgError
+├── InputError            an input path cannot be read or its format cannot be told
+├── RecordError           one record cannot be parsed (the build quarantines it and goes on)
+├── ValidationError       data or shapes cannot be validated at all (not: data that does not conform)
+├── ReleaseError          a release directory is missing, incomplete or cannot be written
+└── QueryError            a canned query is unknown, a parameter is missing or a query fails
+"""
+
+from __future__ import annotations
+
+
+class TrialkgError(Exception):
+    """Base class: catch this to catch every error trialkg raises on purpose."""
+
+
+class InputError(TrialkgError):
+    pass
+
+
+class RecordError(TrialkgError):
+    pass
+
+
+class ValidationError(TrialkgError):
+    pass
+
+
+class ReleaseError(TrialkgError):
+    pass
+
+
+class QueryError(TrialkgError):
+    pass

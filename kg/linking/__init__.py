@@ -1,0 +1,1 @@
+"""Linking: shared nodes across studies (countries, conditions, interventions, organisations, MeSH)."""

@@ -1,0 +1,1 @@
+"""Publishing: records in, a release directory out (dumps, reports, quarantine, query index)."""

@@ -1,0 +1,175 @@
+"""Canned and ad-hoc SPARQL queries, run on a release's embedded store, with table/CSV/TSV/JSON output.
+
+A canned query is a ``queries/NAME.rq`` file whose header comments declare it as data::
+
+    # title: Trial summary
+    # description: One row per study ...
+    # param: country string  Country name as the registry writes it
+
+Parameters are bound as RDF terms, never pasted into the text: each value becomes a typed term
+(pyoxigraph escapes it) and the query gets a trailing ``VALUES`` clause that joins those terms to
+its pattern, as SPARQL 1.1 defines. This works the same on the embedded store and on any remote
+endpoint, and no value can change the structure of a query.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError
+from kg.publish import release as layout
+
+Row = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str  # string | integer | iri | date
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    name: str
+    title: str
+    description: str
+    text: str
+    params: list[Param] = field(default_factory=list)
+
+
+_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
+
+
+def load_query(path: Path) -> CannedQuery:
+    text = path.read_text(encoding="utf-8")
+    meta: dict[str, str] = {"title": path.stem, "description": ""}
+    params: list[Param] = []
+    for line in text.splitlines():
+        match = _HEADER.match(line.strip())
+        if not match:
+            if line.strip() and not line.lstrip().startswith("#"):
+                break
+            continue
+        key, value = match.groups()
+        if key == "param":
+            name, kind, *rest = value.split(None, 2) + [""]
+            params.append(Param(name, kind, rest[0].strip() if rest else ""))
+        else:
+            meta[key] = value.strip()
+    return CannedQuery(path.stem, meta["title"], meta["description"], text, params)
+
+
+def canned(directory: Path = layout.QUERIES_DIR) -> dict[str, CannedQuery]:
+    """Every canned query by name."""
+    return {q.name: q for q in map(load_query, sorted(directory.glob("*.rq")))}
+
+
+def resolve(name_or_file: str) -> CannedQuery:
+    path = Path(name_or_file)
+    if path.suffix == ".rq" and path.is_file():
+        return load_query(path)
+    queries = canned()
+    if name_or_file not in queries:
+        raise QueryError(f"no canned query {name_or_file!r}; known: {', '.join(sorted(queries))} (or give a .rq file)")
+    return queries[name_or_file]
+
+
+def bind(query: CannedQuery, values: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+    """The parameter values as typed RDF terms; unknown or missing parameters are errors."""
+    known = {p.name: p for p in query.params}
+    unknown = set(values) - set(known)
+    if unknown:
+        raise QueryError(
+            f"{query.name}: unknown parameter(s) {', '.join(sorted(unknown))}; it takes {', '.join(known) or 'none'}"
+        )
+    missing = [p.name for p in query.params if p.name not in values]
+    if missing:
+        raise QueryError(f"{query.name}: give {', '.join(f'--param {m}=...' for m in missing)}")
+    return {name: _term(known[name], values[name]) for name in known}
+
+
+def prepared(query: CannedQuery, values: dict[str, str] | None = None) -> str:
+    """The query text with its parameters bound by a trailing ``VALUES`` clause."""
+    terms = bind(query, values or {})
+    if not terms:
+        return query.text
+    names = " ".join(f"?{name}" for name in terms)
+    row = " ".join(str(term) for term in terms.values())
+    return f"{query.text.rstrip()}\nVALUES ({names}) {{ ({row}) }}\n"
+
+
+def _term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    try:
+        if param.type == "iri":
+            return ox.NamedNode(value)
+        if param.type == "integer":
+            return ox.Literal(str(int(value)), datatype=ox.NamedNode(xsd + "integer"))
+        if param.type == "date":
+            return ox.Literal(value, datatype=ox.NamedNode(xsd + "date"))
+    except ValueError as exc:
+        raise QueryError(f"parameter {param.name}: {value!r} is not a valid {param.type}") from exc
+    return ox.Literal(value)
+
+
+def open_store(release: str) -> ox.Store:
+    path = layout.require_release(release) / layout.STORE
+    return ox.Store.read_only(str(path))
+
+
+def run(store: ox.Store, query: CannedQuery, values: dict[str, str] | None = None) -> tuple[list[str], list[Row]]:
+    """Run a SELECT query; every cell as its lexical form ('' where unbound)."""
+    try:
+        result = store.query(prepared(query, values))
+    except (SyntaxError, OSError, RuntimeError) as exc:
+        raise QueryError(f"{query.name}: {exc}") from exc
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError(f"{query.name}: only SELECT queries give rows")
+    columns = [v.value for v in result.variables]
+    rows = [{c: (solution[c].value if solution[c] is not None else "") for c in columns} for solution in result]
+    return columns, rows
+
+
+def _table(columns: list[str], rows: list[Row]) -> str:
+    widths = {c: min(60, max([len(c), *(len(r[c]) for r in rows)])) for c in columns}
+
+    def cell(value: str, c: str) -> str:
+        value = value if len(value) <= widths[c] else value[: widths[c] - 1] + "…"
+        return value.ljust(widths[c])
+
+    lines = [" ".join(cell(c, c) for c in columns), " ".join("-" * widths[c] for c in columns)]
+    lines += [" ".join(cell(r[c], c) for c in columns) for r in rows]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _delimited(delimiter: str) -> Callable[[list[str], list[Row]], str]:
+    def write(columns: list[str], rows: list[Row]) -> str:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, columns, delimiter=delimiter, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+
+    return write
+
+
+def _json(columns: list[str], rows: list[Row]) -> str:
+    return json.dumps({"columns": columns, "rows": rows}, ensure_ascii=False, indent=1) + "\n"
+
+
+#: Output formats of `trialkg query --format`.
+FORMATTERS: dict[str, Callable[[list[str], list[Row]], str]] = {
+    "table": _table,
+    "csv": _delimited(","),
+    "tsv": _delimited("\t"),
+    "json": _json,
+}

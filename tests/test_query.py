@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from kg import query as q
+from kg.errors import QueryError
+from kg.publish.build import build
+from tests.fixtures import api_study, write_json
+
+SUMMARY_COLUMNS = [
+    "nct_id",
+    "title",
+    "status",
+    "study_type",
+    "phases",
+    "enrollment",
+    "start_date",
+    "completion_date",
+    "lead_sponsor",
+    "lead_sponsor_class",
+    "collaborators",
+    "conditions",
+    "condition_mesh",
+    "interventions",
+    "intervention_types",
+    "countries",
+    "site_count",
+]
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> str:
+    root = tmp_path_factory.mktemp("q")
+    bare = api_study("NCT00000009")
+    for module in ("armsInterventionsModule", "contactsLocationsModule", "conditionsModule"):
+        del bare["protocolSection"][module]
+    del bare["protocolSection"]["sponsorCollaboratorsModule"]["collaborators"]
+    write_json(root / "in" / "a.json", [api_study("NCT00000001"), bare])
+    build([str(root / "in")], str(root / "rel"), validate=False, progress=False)
+    return str(root / "rel")
+
+
+def test_trial_summary_columns_and_values(release: str) -> None:
+    columns, rows = q.run(q.open_store(release), q.resolve("trial-summary"))
+    assert columns == SUMMARY_COLUMNS
+    assert rows[0] == {
+        "nct_id": "NCT00000001",
+        "title": "Aspirin for Mild Asthma",
+        "status": "COMPLETED",
+        "study_type": "INTERVENTIONAL",
+        "phases": "PHASE2|PHASE3",
+        "enrollment": "120",
+        "start_date": "2020-02-29",
+        "completion_date": "2021-03-31",
+        "lead_sponsor": "Example University Hospital",
+        "lead_sponsor_class": "OTHER",
+        "collaborators": "Acme Pharma",
+        "conditions": "Asthma|Mild Asthma",
+        "condition_mesh": "D001249",
+        "interventions": "Aspirin|Placebo",
+        "intervention_types": "DRUG",
+        "countries": "Belgium|Netherlands",
+        "site_count": "2",
+    }
+    empty = rows[1]
+    assert empty["nct_id"] == "NCT00000009"
+    assert [empty[c] for c in ("collaborators", "conditions", "interventions", "countries")] == ["", "", "", ""]
+    assert empty["site_count"] == "0"
+
+
+def test_header_declares_title_description_and_params(tmp_path: Path) -> None:
+    path = tmp_path / "by-country.rq"
+    path.write_text(
+        "# title: Trials in a country\n# description: Studies with a site there.\n"
+        "# param: country string  Country name as written\n# param: min integer\n"
+        "SELECT ?s WHERE { ?s ?p ?country } LIMIT 1\n"
+    )
+    loaded = q.load_query(path)
+    assert (loaded.name, loaded.title, loaded.description) == (
+        "by-country",
+        "Trials in a country",
+        "Studies with a site there.",
+    )
+    assert [(p.name, p.type, p.description) for p in loaded.params] == [
+        ("country", "string", "Country name as written"),
+        ("min", "integer", ""),
+    ]
+
+
+def test_parameters_are_bound_as_terms_never_pasted(release: str, tmp_path: Path) -> None:
+    path = tmp_path / "title.rq"
+    path.write_text(
+        "# param: nct string\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"
+        "SELECT ?s WHERE { ?s dcterms:identifier ?nct }\n"
+    )
+    store = q.open_store(release)
+    _, rows = q.run(store, q.load_query(path), {"nct": "NCT00000001"})
+    assert len(rows) == 1
+    _, rows = q.run(store, q.load_query(path), {"nct": 'x" } UNION { ?s ?p ?o } #'})
+    assert rows == []
+
+
+def test_parameter_errors_are_clear(release: str) -> None:
+    summary = q.resolve("trial-summary")
+    with pytest.raises(QueryError, match="unknown parameter"):
+        q.run(q.open_store(release), summary, {"nope": "1"})
+    with pytest.raises(QueryError, match="no canned query 'nope'"):
+        q.resolve("nope")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "table"])
+def test_output_formats_round_trip(release: str, fmt: str) -> None:
+    columns, rows = q.run(q.open_store(release), q.resolve("trial-summary"))
+    text = q.FORMATTERS[fmt](columns, rows)
+    if fmt == "json":
+        assert json.loads(text) == {"columns": columns, "rows": rows}
+    elif fmt in ("csv", "tsv"):
+        parsed = list(csv.DictReader(io.StringIO(text), delimiter="," if fmt == "csv" else "\t"))
+        assert parsed == rows
+    else:
+        assert text.splitlines()[0].split() == columns and len(text.splitlines()) == len(rows) + 2
