@@ -14,15 +14,17 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Debian packages the tests use: rapper (raptor2-utils) parses the dumps as a third-party parser,
-# Apache Jena's shacl is the second SHACL engine. Installed when missing and we are root.
-SYSTEM_PACKAGES := raptor2-utils libapache-jena-java default-jre-headless
+# Apache Jena's shacl is the second SHACL engine, Chromium and its driver run the browser test of
+# `trialkg serve` (headless, through Selenium). Installed when missing and we are root.
+SYSTEM_PACKAGES := raptor2-utils libapache-jena-java default-jre-headless chromium chromium-driver
 system-deps:
 	@missing=""; command -v rapper >/dev/null || missing="yes"; \
 	 [ -d /usr/share/java ] && ls /usr/share/java | grep -q '^jena-shacl' || missing="yes"; \
+	 command -v chromium >/dev/null && command -v chromedriver >/dev/null || missing="yes"; \
 	 if [ -n "$$missing" ]; then \
 	   if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES)) >/dev/null; \
-	   else echo "note: install $(SYSTEM_PACKAGES) (apt) for the third-party parser and SHACL tests"; fi; \
+	   else echo "note: install $(SYSTEM_PACKAGES) (apt) for the third-party parser, SHACL and browser tests"; fi; \
 	 fi
 
 demo: $(STAMP)

@@ -33,6 +33,20 @@ FHIR_PURPOSE = "http://terminology.hl7.org/CodeSystem/research-study-prim-purp-t
 FHIR_GENDER = "http://hl7.org/fhir/administrative-gender#"
 SCHEMA = "https://schema.org/"
 
+#: Vocabularies the data reuses (prefix -> namespace): a class or predicate of the data must be declared in
+#: the ontology or come from one of these (a test enforces it on the mapped corpus).
+EXTERNAL_VOCABULARIES: dict[str, str] = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "schema": "https://schema.org/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+}
+
 #: Scheme name -> (title, what it is).
 SCHEMES: dict[str, tuple[str, str]] = {
     "status": (
@@ -212,7 +226,9 @@ SCHEME_NOTES: dict[str, str] = {
         "(Phase II/III Trial) and FHIR phase-2-phase-3."
     ),
     "date-type": "Used for the start, primary completion and completion dates and for the enrollment count.",
-    "status": "Used for the overall status, the last known status (of a study now UNKNOWN) and site recruitment status.",
+    "status": (
+        "Used for the overall status, the last known status (of a study now UNKNOWN) and site recruitment status."
+    ),
 }
 
 
@@ -240,6 +256,7 @@ def concept_schemes() -> str:
     for scheme, codes in ENUMS.items():
         title, definition = SCHEMES[scheme]
         users = sorted(prop for prop, used in CODED.items() if used == scheme)
+        out.append(f"# {title}: tkgv:{scheme}")
         out.append(f"{scheme_iri(scheme)} a skos:ConceptScheme ;")
         out.append(f"    skos:prefLabel {_lit(title)}@en ;")
         out.append(f"    skos:definition {_lit(definition)}@en ;")

@@ -5,11 +5,16 @@ and MeSH descriptors, reused vocabularies where a term fits and ``tkg:`` terms e
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pyoxigraph import Literal, NamedNode
 
 from kg.codes import INTERVENTION_TYPE
 from kg.linking.countries import iso_code
-from kg.mapping.iris import local, mesh_ui, slug
+from kg.linking.lexicon import CLOSE, Lexicon, default_lexicon, name_key
+from kg.linking.names import intervention_key, intervention_mesh, registry_mesh, resolve_ui
+from kg.linking.orgs import OrgResolver
+from kg.mapping.iris import local, slug
 from kg.mapping.namespaces import DCTERMS, DEFAULT_BASE, GEO, PROV, RDF, RDFS, SCHEMA, SKOS, TKG
 from kg.mapping.terms import Triples, boolean, date, decimal, english, integer
 from kg.model import Contact, DateStruct, Location, MeshTerm, Organization, Study
@@ -25,14 +30,22 @@ MESH = "http://id.nlm.nih.gov/mesh/"
 class Mapper:
     """Maps studies to triples under one base IRI."""
 
-    def __init__(self, base: str = DEFAULT_BASE) -> None:
+    def __init__(self, base: str = DEFAULT_BASE, *, provenance: bool = True, lexicon: Lexicon | None = None) -> None:
+        #: MeSH names, ROR organisations and mappings (kg.linking.lexicon); default: the shipped ones.
+        self.lexicon = lexicon if lexicon is not None else _default_lexicon()
+        self.orgs = OrgResolver(self.lexicon)
         self.base = base if base.endswith("/") else base + "/"
+        #: Whether :meth:`map` adds the source record (``{study}/record``); the build adds it itself,
+        #: at publishing time (kg.publish.provenance), so that a study reused from a previous release
+        #: gets the provenance of the record it was read from this time.
+        self.provenance = provenance
 
     def study_iri(self, nct_id: str) -> NamedNode:
         return NamedNode(f"{self.base}trial/{local(nct_id)}")
 
-    def org_iri(self, name: str) -> NamedNode:
-        return NamedNode(f"{self.base}org/{slug(name)}")
+    def org_iri(self, name: str, country: str | None = None) -> NamedNode:
+        """The shared node of an organisation mention (kg.linking.orgs: normalised key, lexicon variants)."""
+        return NamedNode(f"{self.base}org/{slug(self.orgs.resolve(name, country)[0] or name)}")
 
     def map(self, study: Study) -> Triples:
         t = Triples()
@@ -47,7 +60,8 @@ class Mapper:
         self._people_and_places(t, s, study)
         self._references(t, s, study)
         self._mesh(t, s, study)
-        self._provenance(t, s, study)
+        if self.provenance:
+            self._provenance(t, s, study)
         return t
 
     # -- the study itself -------------------------------------------------------------------------
@@ -61,6 +75,7 @@ class Mapper:
         t.add(s, TKG.acronym, st.acronym)
         t.add(s, SCHEMA.url, NamedNode(f"https://clinicaltrials.gov/study/{st.nct_id}"))
         t.add(s, RDFS.seeAlso, NamedNode(f"https://identifiers.org/clinicaltrials:{st.nct_id}"))
+        t.add(s, RDFS.seeAlso, NamedNode(f"http://bio2rdf.org/clinicaltrials:{st.nct_id}"))
         t.add(s, TKG.orgStudyId, st.org_study_id)
         for i, sid in enumerate(st.secondary_ids, 1):
             node = NamedNode(f"{s.value}/identifier/{i}")
@@ -149,22 +164,32 @@ class Mapper:
         t.add(role, SCHEMA.name, given.name)
         t.code(role, TKG.agencyClass, "sponsor-class", given.org_class)
 
-    def _org(self, t: Triples, name: str) -> NamedNode:
-        org = self.org_iri(name)
+    def _org(self, t: Triples, name: str, country: str | None = None) -> NamedNode:
+        key, ror = self.orgs.resolve(name, country)
+        org = NamedNode(f"{self.base}org/{slug(key or name)}")
         t.add(org, RDF.type, SCHEMA.Organization, shared=True)
         t.add(org, SCHEMA.name, name.strip(), shared=True)
+        if ror is not None:
+            t.add(org, SCHEMA.sameAs, NamedNode(ror.ror), shared=True)
         return org
 
     # -- descriptions and design ------------------------------------------------------------------
     def _descriptions(self, t: Triples, s: NamedNode, st: Study) -> None:
         t.add(s, DCTERMS.abstract, english(st.brief_summary) if st.brief_summary else None)
         t.add(s, DCTERMS.description, english(st.detailed_description) if st.detailed_description else None)
+        registry = registry_mesh(st.condition_mesh, self.lexicon)
         for name in st.conditions:
             t.add(s, TKG.conditionName, name)
             node = NamedNode(f"{self.base}condition/{slug(name)}")
             t.add(s, TKG.condition, node)
             t.add(node, RDF.type, TKG.Condition, shared=True)
             t.add(node, RDFS.label, name.strip(), shared=True)
+            # the condition as stated -> MeSH: the record's own heading of that name, else the lexicon
+            hit = (registry[name_key(name)][0], SKOS.exactMatch.value) if name_key(name) in registry else None
+            hit = hit or self.lexicon.mesh_match(name)
+            if hit:
+                match = SKOS.closeMatch if hit[1] == CLOSE else SKOS.exactMatch
+                t.add(node, match, NamedNode(MESH + hit[0]), shared=True)
         for keyword in st.keywords:
             t.add(s, SCHEMA.keywords, keyword)
         t.code(s, TKG.ipdSharing, "ipd-sharing", st.ipd_sharing)
@@ -198,6 +223,7 @@ class Mapper:
 
     def _arms_and_interventions(self, t: Triples, s: NamedNode, st: Study) -> None:
         by_label: dict[str, NamedNode] = {}
+        iv_mesh = registry_mesh(st.intervention_mesh, self.lexicon)
         for i, arm in enumerate(st.arm_groups, 1):
             node = NamedNode(f"{s.value}/arm/{i}")
             by_label.setdefault(arm.label, node)
@@ -218,10 +244,15 @@ class Mapper:
             for label in iv.arm_group_labels:
                 if label in by_label:
                     t.add(by_label[label], TKG.armIntervention, node)
-            concept = NamedNode(f"{self.base}intervention/{slug(iv.name)}")
+            mesh = intervention_mesh(iv, iv_mesh, self.lexicon)
+            concept = NamedNode(f"{self.base}intervention/{slug(intervention_key(mesh[1] if mesh else iv.name))}")
             t.add(node, TKG.interventionConcept, concept)
             t.add(concept, RDF.type, TKG.Intervention, shared=True)
             t.add(concept, RDFS.label, iv.name.strip(), shared=True)
+            for other in iv.other_names:
+                t.add(concept, SKOS.altLabel, other.strip(), shared=True)
+            if mesh:
+                t.add(concept, SKOS.exactMatch, NamedNode(MESH + mesh[0]), shared=True)
         # API v2 also names each arm's interventions as "Type: Name"; link those the list above lacks.
         names = {(iv.type, iv.name): i for i, iv in enumerate(st.interventions, 1)}
         for i, arm in enumerate(st.arm_groups, 1):
@@ -290,7 +321,7 @@ class Mapper:
         t.add(node, RDF.type, TKG.Site)
         t.add(node, SCHEMA.name, loc.facility)
         if loc.facility:
-            t.add(node, TKG.facility, self._org(t, loc.facility))
+            t.add(node, TKG.facility, self._org(t, loc.facility, iso_code(loc.country)))
         t.code(node, TKG.recruitmentStatus, "status", loc.status)
         t.add(node, SCHEMA.addressLocality, loc.city)
         t.add(node, SCHEMA.addressRegion, loc.state)
@@ -332,10 +363,13 @@ class Mapper:
                     t.add(s, prop, node)
 
     def _mesh_node(self, t: Triples, term: MeshTerm) -> NamedNode | None:
-        if not term.ui:
+        ui = resolve_ui(term, self.lexicon)  # legacy XML gives headings only: the lexicon knows some
+        if not ui:
             return None
-        node = NamedNode(MESH + mesh_ui(term.ui))
+        node = NamedNode(MESH + ui)
         t.add(node, RDFS.label, term.term, shared=True)
+        for parent in sorted(self.lexicon.broader(ui)):  # only where a lexicon gives tree numbers
+            t.add(node, SKOS.broader, NamedNode(MESH + parent), shared=True)
         return node
 
     def _provenance(self, t: Triples, s: NamedNode, st: Study) -> None:
@@ -349,6 +383,11 @@ class Mapper:
         t.add(record, TKG.sha256, st.source.sha256)
         t.add(record, TKG.registryVersion, st.version_holder)
         t.add(record, TKG.lastUpdate, _date(st.last_update) if st.last_update else None)
+
+
+@lru_cache(maxsize=1)
+def _default_lexicon() -> Lexicon:
+    return default_lexicon()
 
 
 def _date(value: str | None) -> Literal | None:

@@ -1,15 +1,26 @@
 """The release directory: its layout, and writing it atomically.
 
-A release is built in a sibling temporary directory and renamed into place only when complete, so
-an interrupted build never leaves a half-written release and the previous one stays as it was.
+A release is built in a sibling temporary directory ``.NAME.partial-TOKEN`` and swapped into place only
+when complete, so an interrupted build never leaves a half-written release and the previous one stays
+as it was. The build holds an exclusive ``flock`` on ``.NAME.partial-TOKEN.lock`` for its whole life:
+a build that was killed (``kill -9``, power loss) leaves its temporary directory behind with a lock
+nobody holds, and the next build to the same target removes it (only such directories: never a
+directory of a build still running, never anything else). The swap is one atomic
+``renameat2(RENAME_EXCHANGE)`` where the kernel offers it; elsewhere it is two renames, and a build
+killed between them is repaired by the next one, which puts the previous release back first.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import fcntl
+import json
 import os
+import secrets
 import shutil
-import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,10 +34,26 @@ QUERIES_DIR = PROJECT / "queries"
 # The layout of a release, relative to its directory.
 TURTLE = "trialkg.ttl"
 NTRIPLES = "trialkg.nt.gz"
+NQUADS = "trialkg.nq.gz"
+JSONLD = "trialkg.jsonld"
+CONTEXT = "context.jsonld"
+VOID = "void.ttl"
 REPORT = "build-report.json"
+STUDIES = "studies.sqlite"  # per-study triples and content hashes: what the next build reuses
 QUARANTINE = "quarantine"
 VALIDATION = "validation"
 STORE = "store"
+DELTA = "delta"
+DELTA_ADDED = "delta/added.nt.gz"
+DELTA_REMOVED = "delta/removed.nt.gz"
+CHANGELOG_JSON = "delta/changelog.json"
+CHANGELOG_MD = "delta/changelog.md"
+
+#: The data dumps: byte-identical for the same inputs (everything else in a release is metadata).
+DUMPS = (TURTLE, NTRIPLES, NQUADS, JSONLD, CONTEXT)
+
+_PARTIAL = ".partial-"
+_STALE_UNCLAIMED = 60.0  # seconds: an empty lock file this old was never claimed by a live build
 
 
 @contextlib.contextmanager
@@ -34,23 +61,105 @@ def atomic_directory(target: str) -> Iterator[Path]:
     """Yield a fresh temporary directory beside ``target``; on success it replaces ``target``."""
     target_path = Path(target).resolve()
     target_path.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target_path.name}.partial-", dir=target_path.parent))
-    work.chmod(0o755)
+    clean_leftovers(target_path)
+    lock_fd, lock, work = _claim(target_path)
     try:
-        yield work
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    old = None
-    if target_path.exists():
-        if not (target_path / REPORT).exists() and any(target_path.iterdir()):
+        try:
+            yield work
+        except BaseException:
             shutil.rmtree(work, ignore_errors=True)
-            raise ReleaseError(f"{target}: exists and is not a trialkg release; choose an empty or new --out")
-        old = target_path.with_name(f".{target_path.name}.old-{os.getpid()}")
-        target_path.rename(old)
-    work.rename(target_path)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+            raise
+        _swap_in(work, target_path)
+    finally:
+        lock.unlink(missing_ok=True)
+        os.close(lock_fd)
+
+
+def clean_leftovers(target: Path) -> list[Path]:
+    """Remove what killed builds to ``target`` left behind (their lock is free); return what went."""
+    removed: list[Path] = []
+    prefix = f".{target.name}{_PARTIAL}"
+    for path in sorted(p for p in target.parent.iterdir() if p.name.startswith(prefix)):
+        token = path.name[len(prefix) :].split(".", 1)[0]
+        lock = target.parent / f"{prefix}{token}.lock"
+        if path != lock and lock.exists():
+            continue  # judged with its lock below
+        if path == lock and not _lock_is_stale(lock):
+            continue
+        displaced = target.parent / f"{prefix}{token}.old"
+        if displaced.is_dir() and not target.exists() and (displaced / REPORT).is_file():
+            displaced.rename(target)  # killed between the two renames of a swap: put the old release back
+        for leftover in (target.parent / f"{prefix}{token}", displaced):
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+                removed.append(leftover)
+        lock.unlink(missing_ok=True)
+    return removed
+
+
+def _lock_is_stale(lock: Path) -> bool:
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # a live build holds it
+        claimed = os.fstat(fd).st_size > 0
+        return claimed or time.time() - os.fstat(fd).st_mtime > _STALE_UNCLAIMED
+    finally:
+        os.close(fd)
+
+
+def _claim(target: Path) -> tuple[int, Path, Path]:
+    """A new lock file (held) and the temporary directory it guards."""
+    prefix = f".{target.name}{_PARTIAL}"
+    while True:
+        token = secrets.token_hex(6)
+        lock = target.parent / f"{prefix}{token}.lock"
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o644)
+        except FileExistsError:
+            continue
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, json.dumps({"pid": os.getpid(), "started": time.time()}).encode())
+        work = target.parent / f"{prefix}{token}"
+        work.mkdir(mode=0o755)
+        work.chmod(0o755)
+        return fd, lock, work
+
+
+def _swap_in(work: Path, target: Path) -> None:
+    if not target.exists():
+        work.rename(target)
+        return
+    if not (target / REPORT).exists() and any(target.iterdir()):
+        shutil.rmtree(work, ignore_errors=True)
+        raise ReleaseError(f"{target}: exists and is not a trialkg release; choose an empty or new --out")
+    if _exchange(work, target):
+        shutil.rmtree(work, ignore_errors=True)  # now the previous release
+        return
+    displaced = work.with_name(work.name + ".old")
+    target.rename(displaced)
+    work.rename(target)
+    shutil.rmtree(displaced, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
 
 
 def require_release(path: str) -> Path:

@@ -1,19 +1,40 @@
 """The build's on-disk spool: one row per study, the newest version wins, memory stays flat.
 
-Records stream in from any number of inputs. Each is mapped at once and its triples are parked
-here, compressed, keyed by NCT id, so that a study that arrives twice (two formats, two versions)
-is published once, from its newest version, and the output can be written in sorted order.
+Records stream in from any number of inputs. Each is mapped at once (or its triples are taken from the
+previous release, see :class:`Previous`) and parked here, compressed, keyed by NCT id, so that a study
+that arrives twice (two formats, two versions) is published once, from its newest version, and the
+output can be written in sorted order.
+
+The spool is kept in the release as ``studies.sqlite``: per published study its own triples (as
+mapped), its provenance triples, its shared triples, the content hash of its source record and the
+build activity that converted it. The next build reuses a study's row instead of mapping (and
+validating) it again when the record's content hash is the same and so is the conversion
+(:func:`kg.publish.provenance.fingerprint`).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
 
 #: When two versions have the same last-update date, the richer format wins.
 FORMAT_RANK = {"api-v2-json": 3, "legacy-xml": 2, "page-text": 1}
+
+_SCHEMA = """
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+CREATE TABLE IF NOT EXISTS study (
+    nct TEXT PRIMARY KEY, last_update TEXT, registry_version TEXT, format TEXT, location TEXT, sha256 TEXT,
+    own BLOB, shared BLOB, prov BLOB, activity TEXT, converted INTEGER, validated INTEGER, published INTEGER DEFAULT 0);
+CREATE TABLE IF NOT EXISTS shared (line TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS superseded (nct TEXT, location TEXT, format TEXT, last_update TEXT, winner TEXT);
+CREATE TABLE IF NOT EXISTS activity (iri TEXT PRIMARY KEY, trialkg TEXT, started TEXT, ended TEXT, converted INTEGER);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
 
 
 @dataclass(frozen=True)
@@ -24,9 +45,24 @@ class Version:
     registry_version: str
     format: str
     location: str
+    sha256: str = ""
 
     def key(self) -> tuple[str, str, int]:
         return (self.last_update, self.registry_version, FORMAT_RANK.get(self.format, 0))
+
+
+@dataclass(frozen=True)
+class Content:
+    """A study's triples, packed, and who made them: ``activity`` None means "converted by this build"."""
+
+    own: bytes
+    shared: bytes
+    activity: str | None = None
+    validated: bool = False
+
+    @classmethod
+    def mapped(cls, own: list[str], shared: list[str]) -> Content:
+        return cls(pack(own), pack(shared))
 
 
 @dataclass(frozen=True)
@@ -35,57 +71,67 @@ class Spooled:
     version: Version
     own: list[str]
     shared: list[str]
+    activity: str | None = None
+    validated: bool = False
 
 
-def _pack(lines: list[str]) -> bytes:
+@dataclass(frozen=True)
+class Activity:
+    """A build that converted studies: its IRI, the trialkg version, and when it ran (ISO times)."""
+
+    iri: str
+    trialkg: str
+    started: str = ""
+    ended: str = ""
+    converted: int = 0
+
+
+def pack(lines: list[str]) -> bytes:
     return zlib.compress("\n".join(lines).encode(), 3)
 
 
-def _unpack(blob: bytes) -> list[str]:
-    text = zlib.decompress(blob).decode()
+def unpack(blob: bytes | None) -> list[str]:
+    text = zlib.decompress(blob).decode() if blob else ""
     return text.split("\n") if text else []
 
 
 class Spool:
-    def __init__(self, path: str) -> None:
-        self.db = sqlite3.connect(path)
-        self.db.executescript(
-            """
-            PRAGMA journal_mode = OFF;
-            PRAGMA synchronous = OFF;
-            CREATE TABLE IF NOT EXISTS study (
-                nct TEXT PRIMARY KEY, last_update TEXT, registry_version TEXT, format TEXT,
-                location TEXT, own BLOB, shared BLOB);
-            CREATE TABLE IF NOT EXISTS shared (line TEXT PRIMARY KEY) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS superseded (nct TEXT, location TEXT, format TEXT, last_update TEXT,
-                winner TEXT);
-            """
-        )
+    def __init__(self, path: str | Path) -> None:
+        self.db = sqlite3.connect(str(path))
+        self.db.executescript(_SCHEMA)
 
-    def put(self, nct_id: str, version: Version, own: list[str], shared: list[str]) -> None:
-        """Keep this version of a study unless a newer one is already here; record the loser."""
+    def put(self, nct_id: str, version: Version, content: Callable[[], Content]) -> bool:
+        """Keep this version of a study unless a newer one is already here (then record it as superseded
+        and never call ``content``); return whether it was kept. ``content`` may raise: nothing changes."""
         row = self.db.execute(
             "SELECT last_update, registry_version, format, location FROM study WHERE nct = ?", (nct_id,)
         ).fetchone()
-        if row is not None:
-            current = Version(*row)
-            if version.key() <= current.key():
-                self._superseded(nct_id, version, current.location)
-                return
+        current = Version(*row) if row is not None else None
+        if current is not None and version.key() <= current.key():
+            self._superseded(nct_id, version, current.location)
+            return False
+        made = content()
+        if current is not None:
             self._superseded(nct_id, current, version.location)
             self.db.execute("UPDATE superseded SET winner = ? WHERE nct = ?", (version.location, nct_id))
         self.db.execute(
-            "INSERT OR REPLACE INTO study VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO study (nct, last_update, registry_version, format, location, sha256, own, shared,"
+            " activity, converted, validated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 nct_id,
                 version.last_update,
                 version.registry_version,
                 version.format,
                 version.location,
-                _pack(own),
-                _pack(shared),
+                version.sha256,
+                made.own,
+                made.shared,
+                made.activity,
+                int(made.activity is None),
+                int(made.validated),
             ),
         )
+        return True
 
     def _superseded(self, nct_id: str, loser: Version, winner: str) -> None:
         self.db.execute(
@@ -96,13 +142,35 @@ class Spool:
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM study").fetchone()[0])
 
+    def count_converted(self, published: bool = False) -> int:
+        """Studies mapped by this build (rather than reused), of all kept or of the published ones."""
+        where = "converted = 1 AND published = 1" if published else "converted = 1"
+        return int(self.db.execute(f"SELECT COUNT(*) FROM study WHERE {where}").fetchone()[0])
+
+    def inputs(self) -> Iterator[tuple[str, str]]:
+        """(NCT id, content hash) of every kept study, in NCT id order."""
+        yield from self.db.execute("SELECT nct, sha256 FROM study ORDER BY nct")
+
+    def assign_activity(self, iri: str) -> None:
+        """The studies converted by this build: this build's activity converted them."""
+        self.db.execute("UPDATE study SET activity = ? WHERE activity IS NULL", (iri,))
+
     def studies(self) -> Iterator[Spooled]:
         """Every kept study, in NCT id order."""
         cursor = self.db.execute(
-            "SELECT nct, last_update, registry_version, format, location, own, shared FROM study ORDER BY nct"
+            "SELECT nct, last_update, registry_version, format, location, sha256, own, shared, activity, validated"
+            " FROM study ORDER BY nct"
         )
-        for nct, last_update, registry_version, fmt, location, own, shared in cursor:
-            yield Spooled(nct, Version(last_update, registry_version, fmt, location), _unpack(own), _unpack(shared))
+        for nct, last_update, registry_version, fmt, location, sha, own, shared, activity, validated in cursor:
+            version = Version(last_update, registry_version, fmt, location, sha)
+            yield Spooled(nct, version, unpack(own), unpack(shared), activity, bool(validated))
+
+    def published(self, nct_id: str, prov: list[str], validated: bool) -> None:
+        """The study went into the release with these provenance triples."""
+        self.db.execute(
+            "UPDATE study SET published = 1, prov = ?, validated = ? WHERE nct = ?",
+            (pack(prov), int(validated), nct_id),
+        )
 
     def publish_shared(self, lines: list[str]) -> None:
         """Remember the shared triples of a published study (each kept once)."""
@@ -120,6 +188,71 @@ class Spool:
         return [
             dict(zip(("nct_id", "location", "format", "last_update", "published_from"), r, strict=True)) for r in rows
         ]
+
+    def put_activity(self, activity: Activity) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO activity VALUES (?, ?, ?, ?, ?)",
+            (activity.iri, activity.trialkg, activity.started, activity.ended, activity.converted),
+        )
+
+    def activities(self) -> list[Activity]:
+        """The build activities known: this build's and those that converted the studies reused."""
+        rows = self.db.execute("SELECT iri, trialkg, started, ended, converted FROM activity")
+        return [Activity(*row) for row in rows]
+
+    def set_meta(self, **values: str) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+
+    def meta(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+
+    def finish(self) -> None:
+        """Keep only what the release holds, compactly: the published studies and their activities."""
+        self.db.execute("DELETE FROM study WHERE published = 0")
+        self.db.execute("DELETE FROM activity WHERE iri NOT IN (SELECT activity FROM study)")
+        self.db.commit()
+        self.db.execute("VACUUM")
+
+    def example(self) -> str | None:
+        """The NCT id of one published study (the first)."""
+        row = self.db.execute("SELECT MIN(nct) FROM study WHERE published = 1").fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def close(self) -> None:
+        try:
+            self.db.commit()
+        except sqlite3.ProgrammingError:
+            return  # closed already
+        self.db.close()
+
+
+class Previous:
+    """The ``studies.sqlite`` of an earlier release, read-only: what can be reused, and what was there."""
+
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        self.path = path
+        self.db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True)
+        self.meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+        #: Whether its studies can be reused: they were converted (and validated) as this build would.
+        self.reusable = self.meta.get("fingerprint") == fingerprint
+
+    def lookup(self, nct_id: str, sha256: str) -> Content | None:
+        """The published content of this study from a record with this content hash, if reusable."""
+        if not self.reusable or not sha256:
+            return None
+        row = self.db.execute(
+            "SELECT own, shared, activity, validated FROM study WHERE nct = ? AND sha256 = ? AND published = 1",
+            (nct_id, sha256),
+        ).fetchone()
+        return Content(row[0], row[1], row[2], bool(row[3])) if row else None
+
+    def activity(self, iri: str) -> Activity | None:
+        row = self.db.execute("SELECT iri, trialkg, started, ended, converted FROM activity WHERE iri = ?", (iri,))
+        found = row.fetchone()
+        return Activity(*found) if found else None
 
     def close(self) -> None:
         self.db.close()

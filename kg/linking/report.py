@@ -1,0 +1,112 @@
+"""The link report: organisation nodes before and after merging, and ROR coverage, for any inputs.
+
+``python -m kg.linking.report INPUT... [--lexicon FILE]... [--variants OUT.sssom.tsv]``
+
+*before* counts the organisation nodes the plain slug of each name gave (one per spelling up to case
+and punctuation); *key* the nodes after :func:`kg.linking.orgs.org_key` and the lexicons; *clustered*
+after the offline fuzzy merge within countries (:func:`kg.linking.orgs.cluster`), whose variants
+``--variants`` writes as an SSSOM file for ``trialkg build --lexicon``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from kg.linking.countries import iso_code
+from kg.linking.lexicon import Lexicon, load_all
+from kg.linking.orgs import OrgResolver, cluster
+from kg.mapping.iris import slug
+from kg.model import Study
+
+
+def mentions(study: Study) -> Iterator[tuple[str, str | None]]:
+    """Every organisation the study names, with the ISO code of its country where the record gives it."""
+    if study.lead_sponsor:
+        yield study.lead_sponsor.name, None
+    for collab in study.collaborators:
+        yield collab.name, None
+    for official in study.officials:
+        if official.affiliation:
+            yield official.affiliation, None
+    if study.responsible_party and study.responsible_party.investigator_affiliation:
+        yield study.responsible_party.investigator_affiliation, None
+    for loc in study.locations:
+        if loc.facility:
+            yield loc.facility, iso_code(loc.country)
+
+
+@dataclass
+class OrgReport:
+    mentions: int
+    before: int
+    key: int
+    clustered: int
+    with_ror: int
+    variants: dict[str, str]
+
+    def lines(self) -> list[str]:
+        share = self.with_ror / self.clustered if self.clustered else 0.0
+        return [
+            f"organisation mentions      {self.mentions}",
+            f"org nodes before merging   {self.before}",
+            f"org nodes after key+lexicon {self.key}",
+            f"org nodes after clustering {self.clustered}",
+            f"org nodes linked to ROR    {self.with_ror} ({share:.1%})",
+        ]
+
+
+def org_report(studies: Iterable[Study], lexicon: Lexicon) -> OrgReport:
+    resolver = OrgResolver(lexicon)
+    seen: list[tuple[str, str | None]] = []
+    for study in studies:
+        seen.extend(mentions(study))
+    before = {slug(name) for name, _ in seen}
+    keyed: dict[str, bool] = {}
+    for name, country in seen:
+        key, ror = resolver.resolve(name, country)
+        keyed[key] = keyed.get(key, False) or ror is not None
+    variants = cluster(seen)
+    merged: dict[str, bool] = {}
+    for key, linked in keyed.items():
+        final = variants.get(key, key)
+        merged[final] = merged.get(final, False) or linked
+    return OrgReport(len(seen), len(before), len(keyed), len(merged), sum(merged.values()), variants)
+
+
+def write_variants(variants: dict[str, str], path: str) -> None:
+    """The variants as an SSSOM mapping set (trialkg organisation -> trialkg organisation)."""
+    lines = [
+        "# curie_map:",
+        "#   skos: http://www.w3.org/2004/02/skos/core#",
+        "#   tkgo: https://w3id.org/trialkg/org/",
+        "# mapping_set_id: https://w3id.org/trialkg/lexicons/org-variants",
+        "subject_id\tsubject_label\tpredicate_id\tobject_id\tobject_label\tmapping_justification",
+    ]
+    for variant, canonical in sorted(variants.items()):
+        lines.append(
+            f"tkgo:{slug(variant)}\t{variant}\tskos:exactMatch\ttkgo:{slug(canonical)}\t{canonical}"
+            "\tsemapv:LexicalMatching"
+        )
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    from kg.sources import read
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("inputs", nargs="+")
+    parser.add_argument("--lexicon", action="append", default=[])
+    parser.add_argument("--variants")
+    args = parser.parse_args(argv)
+    studies = (s for s in read(args.inputs) if isinstance(s, Study))
+    report = org_report(studies, load_all(args.lexicon))
+    print("\n".join(report.lines()))
+    if args.variants:
+        write_variants(report.variants, args.variants)
+
+
+if __name__ == "__main__":
+    main()

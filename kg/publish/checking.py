@@ -1,0 +1,73 @@
+"""SHACL validation of the build's batches: in worker processes, in order, a bounded number in flight.
+
+pySHACL is single-threaded and by far the slowest stage of a build, and batches are independent,
+so they are validated in parallel (one worker per core by default). Results come back in input
+order and at most ``2 × jobs`` batches are in flight, so memory stays flat whatever the input size.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+B = TypeVar("B")
+_validator: Any = None
+
+
+def _start_worker() -> None:
+    global _validator
+    from kg.validation.engine import Validator
+
+    _validator = Validator()
+
+
+def _validate(lines: list[str]) -> Any:
+    return _validator.validate_ntriples(lines)
+
+
+def default_jobs() -> int:
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def checked(
+    batches: Iterable[B],
+    lines: Callable[[B], list[str]],
+    *,
+    jobs: int,
+    validator: Any = None,
+) -> Iterator[tuple[B, Any]]:
+    """Each batch with its validation report: in this process with ``validator``, else in ``jobs`` workers.
+
+    A batch with no lines to validate gets ``None`` (no validator is started for it: a build that reuses
+    every study from a previous release starts none at all)."""
+    if validator is not None or jobs <= 1:
+        for batch in batches:
+            batch_lines = lines(batch)
+            if not batch_lines:
+                yield batch, None
+                continue
+            validator = validator or _new_validator()
+            yield batch, validator.validate_ntriples(batch_lines)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker) as pool:
+        window: deque[tuple[B, Future[Any] | None]] = deque()
+        for batch in batches:
+            batch_lines = lines(batch)
+            window.append((batch, pool.submit(_validate, batch_lines) if batch_lines else None))
+            if len(window) >= 2 * jobs:
+                done, future = window.popleft()
+                yield done, future.result() if future else None
+        while window:
+            done, future = window.popleft()
+            yield done, future.result() if future else None
+
+
+def _new_validator() -> Any:
+    from kg.validation.engine import Validator
+
+    return Validator()

@@ -1,0 +1,106 @@
+"""What a build does once the dumps are written: the query index, the statistics, the delta against the
+previous release, ``void.ttl``, the vocabularies and ``build-report.json``."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import shutil
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg import __version__
+from kg.publish import release as layout
+from kg.publish.delta import write_delta
+from kg.publish.spool import Activity, Previous, Spool
+from kg.publish.statistics import statistics
+from kg.publish.void import ReleaseInfo, sha256_of, version_iri, write_void
+
+STORE_CHUNK = 200_000  # N-Triples lines per bulk load into the query index
+
+
+@dataclass
+class Options:
+    """What the caller of a build says about the release (everything optional)."""
+
+    endpoint_url: str | None = None
+    release_version: str | None = None
+    download_url: str | None = None
+    publisher: str | None = None
+
+
+def describe(
+    work: Path,
+    spool: Spool,
+    old: Previous | None,
+    summary: Any,
+    current: Activity,
+    fingerprint: str,
+    options: Options,
+    started: datetime,
+    base: str,
+) -> dict[str, Any]:
+    """Index, count, compare and describe the release in ``work``; fill ``summary``; return the metadata
+    of the build report (statistics and dumps)."""
+    load_store(work)
+    stats = statistics(ox.Store.read_only(str(work / layout.STORE)), base)
+    summary.version = options.release_version or f"{started.date().isoformat()}-{sha256_of(work / layout.NTRIPLES)[:8]}"
+    this_version = version_iri(base, summary.version)
+    spool.set_meta(
+        fingerprint=fingerprint, base=base, trialkg=__version__, version=summary.version, version_iri=this_version
+    )
+    spool.commit()
+    previous_version = None
+    if old is not None:
+        quarantined = {q["nct_id"]: f"{q['stage']}: {q['reason']}" for q in summary.quarantine if q["nct_id"]}
+        versions = (old.meta.get("version", "?"), summary.version)
+        summary.delta = write_delta(old.path, work / layout.STUDIES, work, versions, quarantined).summary()
+        previous_version = old.meta.get("version_iri")
+    summary.ended = datetime.now(UTC).isoformat(timespec="seconds")
+    done = Activity(current.iri, current.trialkg, current.started, summary.ended, current.converted)
+    others = sorted((a for a in spool.activities() if a.iri != done.iri), key=lambda a: (a.started, a.iri))
+    spool.put_activity(done)
+    example = spool.example()
+    info = ReleaseInfo(
+        base=base,
+        version=summary.version,
+        issued=started,
+        studies=summary.published,
+        activities=[done, *reversed(others)],
+        publisher=options.publisher or ReleaseInfo.publisher,
+        endpoint_url=options.endpoint_url,
+        download_url=options.download_url,
+        previous_version=previous_version if previous_version != this_version else None,
+        example=f"{base}trial/{example}" if example else None,
+    )
+    dumps = write_void(work, info, stats)
+    copy_vocabularies(work)
+    return {"statistics": stats.as_dict(), "dumps": dumps}
+
+
+def load_store(work: Path) -> None:
+    """The pyoxigraph index that `query` and `serve` open (built once per release): the N-Triples dump in
+    the default graph. Loaded in chunks: one ``bulk_load`` of a whole dump holds memory in proportion to
+    its size."""
+    store = ox.Store(str(work / layout.STORE))
+    with gzip.open(work / layout.NTRIPLES, "rb") as dump:
+        while chunk := list(itertools.islice(dump, STORE_CHUNK)):
+            store.bulk_load(b"".join(chunk), format=ox.RdfFormat.N_TRIPLES)
+    store.optimize()
+    store.flush()
+    del store
+
+
+def copy_vocabularies(work: Path) -> None:
+    shutil.copytree(layout.ONTOLOGY_DIR, work / "ontology", dirs_exist_ok=True)
+    shutil.copytree(layout.SHAPES_DIR, work / "shapes", dirs_exist_ok=True)
+
+
+def write_report(work: Path, inputs: list[str], summary: Any, base: str, metadata: dict[str, Any]) -> None:
+    report = {"trialkg": __version__, "base": base, "inputs": inputs, **asdict(summary), **metadata}
+    (work / layout.REPORT).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

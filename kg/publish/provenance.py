@@ -1,0 +1,113 @@
+"""Provenance (PROV-O) of the published studies, and the fingerprint that decides what can be reused.
+
+Each study's named graph says where it came from and how it was made, with no time in it (the dumps
+must be byte-identical for the same inputs)::
+
+    <trial/NCT…>            prov:wasDerivedFrom <trial/NCT…/record> ; prov:wasGeneratedBy <trial/NCT…/conversion> .
+    <trial/NCT…/record>     a prov:Entity ; tkg:sourceFormat "api-v2-json" ; prov:atLocation "…" ;
+                            tkg:sha256 "…" ; tkg:registryVersion "…" ; tkg:lastUpdate "…"^^xsd:date .
+    <trial/NCT…/conversion> a prov:Activity ; prov:used <trial/NCT…/record> ;
+                            prov:wasAssociatedWith <software/trialkg/0.1.0> ; dcterms:isPartOf <build/…> .
+
+The build activity ``<build/…>`` is named by a hash of the trialkg version, the conversion fingerprint
+and the content hashes of the records, so the same inputs give the same IRI; its start and end times
+are stated in ``void.ttl`` only. A study reused from a previous release keeps the build activity that
+converted it (so an unchanged study keeps its triples and the delta stays small).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode
+
+from kg import __version__
+from kg.mapping.namespaces import DCTERMS, PROV, RDF, RDFS, SCHEMA, TKG
+from kg.mapping.terms import Triples, date
+from kg.publish.spool import Activity, Version
+
+PROJECT = Path(__file__).resolve().parent.parent.parent
+#: What turns a record into validated triples (code, shipped lexicons, ontology, shapes), relative to the
+#: project: when any of it changes, nothing is reused.
+CONVERSION = (
+    "kg/mapping",
+    "kg/sources",
+    "kg/linking",
+    "kg/lexicons",
+    "kg/validation",
+    "kg/codes.py",
+    "kg/model.py",
+    "ontology",
+    "shapes",
+)
+
+
+def fingerprint(base: str, extra: Iterable[str] = ()) -> str:
+    """A hash of everything a study's conversion depends on besides its record: the trialkg version, the
+    base IRI, the files in :data:`CONVERSION`, and ``extra`` (e.g. hashes of lexicons given to the build)."""
+    digest = hashlib.sha256(f"trialkg {__version__}\nbase {base}\n".encode())
+    files: list[Path] = []
+    for name in CONVERSION:
+        path = PROJECT / name
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        elif path.is_file():
+            files.append(path)
+    for path in files:
+        digest.update(f"{path.relative_to(PROJECT)}\n".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for item in extra:
+        digest.update(f"extra {item}\n".encode())
+    return digest.hexdigest()
+
+
+def activity_iri(base: str, fingerprint_: str, inputs: Iterable[tuple[str, str]]) -> str:
+    """The build activity of these inputs ((NCT id, content hash) pairs) under this fingerprint."""
+    digest = hashlib.sha256(f"{fingerprint_}\n".encode())
+    for nct_id, sha256 in inputs:
+        digest.update(f"{nct_id} {sha256}\n".encode())
+    return f"{base}build/{digest.hexdigest()[:20]}"
+
+
+def agent_iri(base: str, version: str = __version__) -> str:
+    return f"{base}software/trialkg/{version}"
+
+
+def record_lines(study_iri: str, version: Version, activity: Activity, base: str) -> list[str]:
+    """The provenance triples of one study (sorted N-Triples lines)."""
+    t = Triples()
+    study = NamedNode(study_iri)
+    record = NamedNode(f"{study_iri}/record")
+    conversion = NamedNode(f"{study_iri}/conversion")
+    t.add(study, PROV.wasDerivedFrom, record)
+    t.add(study, PROV.wasGeneratedBy, conversion)
+    t.add(record, RDF.type, PROV.Entity)
+    t.add(record, TKG.sourceFormat, version.format)
+    t.add(record, PROV.atLocation, version.location)
+    t.add(record, TKG.sha256, version.sha256)
+    t.add(record, TKG.registryVersion, version.registry_version)
+    t.add(record, TKG.lastUpdate, date(version.last_update) if version.last_update else None)
+    t.add(conversion, RDF.type, PROV.Activity)
+    t.add(conversion, PROV.used, record)
+    t.add(conversion, PROV.wasAssociatedWith, NamedNode(agent_iri(base, activity.trialkg)))
+    t.add(conversion, DCTERMS.isPartOf, NamedNode(activity.iri))
+    return _lines(t)
+
+
+def activity_lines(activity: Activity, base: str) -> list[str]:
+    """The timeless description of a build activity and its software agent (in the shared graph)."""
+    t = Triples()
+    node, agent = NamedNode(activity.iri), NamedNode(agent_iri(base, activity.trialkg))
+    t.add(node, RDF.type, PROV.Activity)
+    t.add(node, RDFS.label, Literal(f"trialkg {activity.trialkg} build {activity.iri.rsplit('/', 1)[-1]}"))
+    t.add(node, PROV.wasAssociatedWith, agent)
+    t.add(agent, RDF.type, PROV.SoftwareAgent)
+    t.add(agent, RDFS.label, Literal(f"trialkg {activity.trialkg}"))
+    t.add(agent, SCHEMA.softwareVersion, activity.trialkg)
+    return _lines(t)
+
+
+def _lines(t: Triples) -> list[str]:
+    return sorted(f"{x.subject} {x.predicate} {x.object} ." for x in t.own)

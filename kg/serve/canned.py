@@ -1,0 +1,99 @@
+"""Canned queries over HTTP: ``/queries`` lists them, ``/queries/{name}`` runs one.
+
+Parameters come from the query string (``/queries/studies-of-sponsor?sponsor=Pfizer``) and are bound
+exactly as ``trialkg query --param`` binds them: as RDF terms in a trailing VALUES clause
+(:func:`kg.query.prepared`), never pasted into the text. The answer is an HTML table, or the JSON,
+CSV or TSV that ``trialkg query --format`` prints, chosen by a suffix (``.json``, ``.csv``,
+``.tsv``, ``.html``) or by ``Accept``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from kg import query as q
+from kg.errors import QueryError
+from kg.serve.errors import ApiError, not_found, wants_html
+from kg.serve.sparql import negotiate
+from kg.serve.worker import Job
+
+#: What /queries/{name} answers in: suffix -> (media type, formatter of kg.query.FORMATTERS or None for HTML).
+OUTPUTS: dict[str, tuple[str, str | None]] = {
+    "json": ("application/json", "json"),
+    "html": ("text/html", None),
+    "csv": ("text/csv", "csv"),
+    "tsv": ("text/tab-separated-values", "tsv"),
+}
+
+
+def describe(request: Request, query: q.CannedQuery) -> dict[str, Any]:
+    return {
+        "name": query.name,
+        "title": query.title,
+        "description": query.description,
+        "params": [{"name": p.name, "type": p.type, "description": p.description} for p in query.params],
+        "url": str(request.url_for("canned", name=query.name)),
+    }
+
+
+def listing(request: Request) -> Response:
+    site = request.app.state.site
+    if wants_html(request):
+        from kg.serve import pages
+
+        return HTMLResponse(pages.queries_page(site), headers={"Vary": "Accept"})
+    return JSONResponse({"queries": [describe(request, c) for c in site.queries.values()]}, headers={"Vary": "Accept"})
+
+
+def _output(request: Request, name: str, known: dict[str, q.CannedQuery]) -> tuple[q.CannedQuery, str]:
+    stem, dot, suffix = name.rpartition(".")
+    if dot and suffix in OUTPUTS and stem in known:
+        return known[stem], suffix
+    if name not in known:
+        raise not_found(f"no canned query {name!r}", f"The canned queries are listed at /queries: {', '.join(known)}.")
+    media = negotiate(request.headers.get("accept", ""), [m for m, _ in OUTPUTS.values()])
+    return known[name], next((k for k, (m, _) in OUTPUTS.items() if m == media), "json")
+
+
+def _values(request: Request) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key in values:
+            raise ApiError(400, "Parameter given twice", f"{key} appears more than once", "Give each parameter once.")
+        values[key] = value
+    return values
+
+
+async def run(request: Request) -> Response:
+    site = request.app.state.site
+    query, output = _output(request, request.path_params["name"], site.queries)
+    values = _values(request)
+    if output == "html" and query.params and not values:
+        from kg.serve import pages
+
+        return HTMLResponse(pages.query_page(site, query, values, None))  # the form, to fill in
+    hint = "; ".join(f"{p.name} ({p.type}): {p.description}" for p in query.params) or "It takes no parameters."
+    missing = [p.name for p in query.params if p.name not in values]
+    if missing:
+        example = "&".join(f"{m}=..." for m in missing)
+        raise ApiError(400, "Missing parameters", f"give /queries/{query.name}?{example}", hint)
+    try:
+        text = q.prepared(query, values)
+    except QueryError as exc:
+        raise ApiError(400, "Bad parameters", str(exc), hint) from exc
+    answer = await site.pool.run(Job(text, "JSON", None, site.max_results))
+    data = json.loads(answer.body)
+    columns: list[str] = data["head"]["vars"]
+    bindings: list[dict[str, Any]] = data["results"]["bindings"]
+    if output == "html":
+        from kg.serve import pages
+
+        return HTMLResponse(pages.query_page(site, query, values, (columns, bindings)), headers={"Vary": "Accept"})
+    rows = [{c: b[c]["value"] if c in b else "" for c in columns} for b in bindings]
+    media, formatter = OUTPUTS[output]
+    assert formatter is not None
+    return Response(q.FORMATTERS[formatter](columns, rows), media_type=media, headers={"Vary": "Accept"})

@@ -1,0 +1,88 @@
+"""One error shape for every failure the server reports.
+
+As JSON (the default)::
+
+    {"error": {"status": 403, "title": "SPARQL Update is not allowed", "detail": "...", "hint": "..."}}
+
+and as a small HTML page when the client is a browser (its ``Accept`` prefers ``text/html``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from kg.errors import TrialkgError
+
+log = logging.getLogger("trialkg.serve")
+
+
+class ApiError(Exception):
+    """An answer the client gets instead of what it asked for; the message says why and what to do."""
+
+    def __init__(self, status: int, title: str, detail: str = "", hint: str = "") -> None:
+        super().__init__(f"{status} {title}: {detail}")
+        self.status, self.title, self.detail, self.hint = status, title, detail, hint
+
+    def body(self) -> dict[str, dict[str, object]]:
+        return {"error": {"status": self.status, "title": self.title, "detail": self.detail, "hint": self.hint}}
+
+
+_STATUS_TITLES = {
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    413: "Request too large",
+    415: "Unsupported media type",
+}
+
+
+def not_found(what: str, hint: str = "") -> ApiError:
+    return ApiError(404, "Not found", what, hint or "Start from the home page (/) or search with the SPARQL endpoint.")
+
+
+def wants_html(request: Request) -> bool:
+    """True when the client prefers an HTML page: a browser, not a script."""
+    from kg.serve.sparql import negotiate
+
+    return negotiate(request.headers.get("accept", ""), ["application/json", "text/html"]) == "text/html"
+
+
+def respond(request: Request, error: ApiError) -> Response:
+    headers = {"Vary": "Accept"}
+    if error.status == 405 and request.scope.get("allowed_methods"):
+        headers["Allow"] = ", ".join(request.scope["allowed_methods"])
+    if wants_html(request):
+        from kg.serve import pages
+
+        return HTMLResponse(pages.error_page(error), status_code=error.status, headers=headers)
+    return JSONResponse(error.body(), status_code=error.status, headers=headers)
+
+
+async def api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return respond(request, exc)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    title = _STATUS_TITLES.get(exc.status_code, "Error")
+    detail = exc.detail if exc.detail and exc.detail != title else f"{request.method} {request.url.path}"
+    return respond(request, ApiError(exc.status_code, title, str(detail)))
+
+
+async def trialkg_error(request: Request, exc: Exception) -> Response:
+    return respond(request, ApiError(400, "Bad request", str(exc)))
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    detail = f"{type(exc).__name__} while answering {request.method} {request.url.path}"
+    hint = "This is a bug in trialkg: please report it."
+    return respond(request, ApiError(500, "Internal server error", detail, hint))
+
+
+HANDLERS = {ApiError: api_error, HTTPException: http_error, TrialkgError: trialkg_error, Exception: server_error}

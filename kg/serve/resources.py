@@ -1,0 +1,158 @@
+"""Dereferenceable IRIs: every IRI the release mints under the base answers at its path.
+
+``/trial/NCT04282928`` describes ``{base}trial/NCT04282928``: as HTML for browsers, as Turtle,
+N-Triples, JSON-LD or RDF/XML by ``Accept`` or by a suffix (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``;
+``.html`` forces the page). The vocabulary (``/ontology``, ``/vocab/phase/PHASE2``) answers the same
+way from the release's ``ontology/`` files. A description holds the resource's own triples (with the
+blank nodes under them, in the ontology) and the triples that point at it (the first
+:data:`INCOMING_LIMIT`); every alternate is advertised in ``Link`` headers.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from kg.mapping.namespaces import PREFIXES
+from kg.serve.errors import not_found
+from kg.serve.sparql import HTML, Format, formats, negotiate
+from kg.serve.worker import write_graph
+
+INCOMING_LIMIT = 200
+COUNT_LIMIT = 100_000
+ONTOLOGY = PREFIXES["tkg"].rstrip("#")
+LABELS = [
+    ox.NamedNode(PREFIXES["skos"] + "prefLabel"),
+    ox.NamedNode(PREFIXES["rdfs"] + "label"),
+    ox.NamedNode(PREFIXES["schema"] + "name"),
+    ox.NamedNode(PREFIXES["dcterms"] + "title"),
+]
+SUFFIXES: dict[str, Format | None] = {f.suffix: f for f in formats("graph")} | {".html": None}
+
+
+@dataclass
+class Description:
+    iri: str
+    outgoing: list[ox.Triple]  # about the resource, and about the blank nodes under it
+    incoming: list[ox.Triple]  # pointing at it: the first INCOMING_LIMIT
+    incoming_total: int  # all of them (counted up to COUNT_LIMIT)
+    document: bool = False  # the ontology: every term of the vocabulary
+
+    def triples(self) -> list[ox.Triple]:
+        return self.outgoing + self.incoming
+
+
+class Resources:
+    def __init__(self, store: ox.Store, vocabulary: ox.Store, namespaces: list[str]) -> None:
+        self.store, self.vocabulary, self.namespaces = store, vocabulary, namespaces
+        self.label = lru_cache(maxsize=100_000)(self._label)
+
+    def local(self, iri: str) -> str | None:
+        """The path on this server that describes ``iri``, if it is one of ours."""
+        for ns in self.namespaces:
+            if iri.startswith(ns) and len(iri) > len(ns):
+                return "/" + iri[len(ns) :]
+        return None
+
+    def locate(self, path: str) -> tuple[str, str | None] | None:
+        """The IRI a local path names, and the suffix it was asked with (if any)."""
+        rel = path.lstrip("/")
+        candidates: list[tuple[str, str | None]] = [
+            (rel[: -len(s)], s) for s in SUFFIXES if rel.endswith(s) and len(rel) > len(s)
+        ]
+        for name, suffix in [*candidates, (rel, None)]:
+            for ns in self.namespaces:
+                if self._exists(ns + name):
+                    return ns + name, suffix
+        return None
+
+    def _exists(self, iri: str) -> bool:
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return False
+        return any(
+            next(iter(s.quads_for_pattern(node, None, None, ox.DefaultGraph())), None) is not None
+            for s in (self.store, self.vocabulary)
+        )
+
+    def describe(self, iri: str) -> Description:
+        node = ox.NamedNode(iri)
+        if iri == ONTOLOGY:
+            everything = [q.triple for q in self.vocabulary.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+            return Description(iri, sorted(everything, key=_order), [], 0, document=True)
+        outgoing: list[ox.Triple] = []
+        for store in (self.vocabulary, self.store):
+            outgoing += _closure(store, node)
+        incoming_all = self.store.quads_for_pattern(None, None, node, ox.DefaultGraph())
+        incoming = [q.triple for q in itertools.islice(incoming_all, INCOMING_LIMIT)]
+        total = len(incoming) + sum(1 for _ in itertools.islice(incoming_all, COUNT_LIMIT - len(incoming)))
+        return Description(iri, sorted(outgoing, key=_order), sorted(incoming, key=_order), total)
+
+    def _label(self, iri: str) -> str | None:
+        node = ox.NamedNode(iri)
+        for predicate in LABELS:
+            for store in (self.vocabulary, self.store):
+                for quad in store.quads_for_pattern(node, predicate, None, ox.DefaultGraph()):
+                    if isinstance(quad.object, ox.Literal):
+                        return quad.object.value
+        return None
+
+
+def _closure(store: ox.Store, node: ox.NamedNode | ox.BlankNode) -> list[ox.Triple]:
+    """The triples about ``node`` and, recursively, about the blank nodes they lead to."""
+    out: list[ox.Triple] = []
+    todo, seen = [node], set()
+    while todo:
+        subject = todo.pop()
+        for quad in store.quads_for_pattern(subject, None, None, ox.DefaultGraph()):
+            out.append(quad.triple)
+            if isinstance(quad.object, ox.BlankNode) and quad.object not in seen:
+                seen.add(quad.object)
+                todo.append(quad.object)
+    return out
+
+
+def _order(t: ox.Triple) -> tuple[bool, str, bool, str, str]:
+    """Own triples first, rdf:type first among them, then by predicate and value."""
+    is_type = t.predicate.value == PREFIXES["rdf"] + "type"
+    return (isinstance(t.subject, ox.BlankNode), str(t.subject), not is_type, t.predicate.value, str(t.object))
+
+
+def alternates(path: str) -> str:
+    """The ``Link`` header value advertising every representation of the resource at ``path``."""
+    links = [f'<{path}.html>; rel="alternate"; type="text/html"']
+    links += [f'<{path}{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in formats("graph")]
+    return ", ".join(links)
+
+
+def resource(request: Request) -> Response:
+    from kg.serve import pages
+
+    site = request.app.state.site
+    path = request.url.path
+    located = site.resources.locate(path)
+    if located is None:
+        raise not_found(
+            f"{path}: no resource {site.base}{path.lstrip('/')} in this release",
+            "Look for resources with the SPARQL endpoint (/sparql) or the canned queries (/queries).",
+        )
+    iri, suffix = located
+    plain = site.resources.local(iri) or path
+    description = site.resources.describe(iri)
+    if suffix is not None:
+        fmt = SUFFIXES[suffix]
+    else:
+        graph = formats("graph")
+        media = negotiate(request.headers.get("accept", ""), [HTML] + [f.media_type for f in graph])
+        fmt = next((f for f in graph if f.media_type == media), None)
+    headers = {"Link": alternates(plain) + f', <{iri}>; rel="canonical"', "Vary": "Accept"}
+    if fmt is None:
+        return HTMLResponse(pages.resource_page(site, description), headers=headers)
+    body = write_graph(description.triples(), fmt.ox, site.prefixes)
+    return Response(body, media_type=fmt.media_type, headers=headers)

@@ -1,0 +1,88 @@
+"""Validation results as plain values: a :class:`Result` per SHACL result, a :class:`Report` of them.
+
+Results are hashable and compare by value, so reports of batches merge by set union: a shared node
+(an organisation, a country) that is in many batches gives its results once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+SH = "http://www.w3.org/ns/shacl#"
+SEVERITIES = ("Violation", "Warning", "Info")
+_STUDY = re.compile(r"^(.*/trial/NCT[0-9]{8})(?:/.*)?$")
+
+
+def study_of(iri: str) -> str | None:
+    """The study an IRI belongs to: ``{base}trial/NCT...`` for itself and every IRI under it."""
+    match = _STUDY.match(iri)
+    return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL validation result. Terms are in N-Triples syntax (``<iri>``, ``"0"^^<...#integer>``)."""
+
+    severity: str  # Violation | Warning | Info
+    shape: str  # the source shape, N-Triples syntax
+    message: str
+    focus: str
+    path: str | None = None
+    value: str | None = None
+    component: str = ""  # the source constraint component, N-Triples syntax
+
+    def key(self) -> tuple[str, ...]:
+        """The sort key of reports: by severity, shape, focus node, path, value."""
+        return (self.severity, self.shape, self.focus, self.path or "", self.value or "", self.message, self.component)
+
+    @property
+    def study(self) -> str | None:
+        """The IRI of the study whose data this result is about, if it is about a study or its parts."""
+        return study_of(self.focus[1:-1]) if self.focus.startswith("<") else None
+
+
+@dataclass
+class Report:
+    """The results of validating a graph, or several batches of one."""
+
+    results: set[Result] = field(default_factory=set)
+
+    @property
+    def conforms(self) -> bool:
+        """True when there is no Violation; warnings are allowed (pySHACL's ``allow_warnings``)."""
+        return not any(r.severity == "Violation" for r in self.results)
+
+    def merge(self, other: Report) -> Report:
+        """Add the results of ``other`` (another batch) to this report, and return it."""
+        self.results |= other.results
+        return self
+
+    def __iter__(self) -> Iterator[Result]:
+        return iter(sorted(self.results, key=Result.key))
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def by_severity(self) -> Counter[str]:
+        return Counter(r.severity for r in self.results)
+
+    def violation_count(self) -> int:
+        return self.by_severity()["Violation"]
+
+    def warning_count(self) -> int:
+        return self.by_severity()["Warning"]
+
+    def studies_with_violations(self) -> set[str]:
+        """The IRIs of the studies that have a Violation on themselves or on one of their parts."""
+        return {s for r in self.results if r.severity == "Violation" and (s := r.study) is not None}
+
+
+def merge(reports: Iterable[Report]) -> Report:
+    """One report of all the results of ``reports`` (the batches of one graph)."""
+    merged = Report()
+    for report in reports:
+        merged.merge(report)
+    return merged

@@ -1,0 +1,105 @@
+"""The dumps of a small hand-made release: each parses with a third-party parser and all hold the same
+triples; the N-Quads has one named graph per study with its provenance; the JSON-LD's context is the
+published one; two builds of the same input are byte-identical."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kg.publish import release as layout
+from kg.publish.build import BuildSummary, build
+from tests.fixtures import api_study, write_json
+from tests.publish.conftest import small_inputs
+from tests.publish.dumpcheck import needs_rapper, nt_lines, rapper_quads, rapper_triples, rdflib_jsonld, triple_key
+
+BASE = "https://w3id.org/trialkg/"
+PROV = "http://www.w3.org/ns/prov#"
+TKG = "https://w3id.org/trialkg/ontology#"
+
+
+def test_a_release_has_every_dump_and_its_metadata(small_release: tuple[Path, BuildSummary]) -> None:
+    release, summary = small_release
+    for name in (*layout.DUMPS, layout.VOID, layout.REPORT, layout.STUDIES, layout.STORE, "ontology", "shapes"):
+        assert (release / name).exists(), name
+    assert summary.published == 3 and summary.converted == 3 and summary.reused == 0
+    assert not (release / layout.DELTA).exists()  # no --previous, no delta
+    assert [p.name for p in release.parent.iterdir() if ".partial-" in p.name] == []
+
+
+@needs_rapper
+def test_every_dump_parses_with_a_third_party_parser_and_all_hold_the_same_triples(
+    small_release: tuple[Path, BuildSummary],
+) -> None:
+    release, summary = small_release
+    nt = rapper_triples(release / layout.NTRIPLES, "ntriples")
+    assert set(nt.values()) == {1} and len(nt) == summary.triples  # distinct lines, as many as reported
+    assert rapper_triples(release / layout.TURTLE, "turtle") == nt
+    assert rapper_triples(release / layout.NQUADS, "nquads") == nt  # the union of the graphs, each triple once
+    assert rdflib_jsonld(release / layout.JSONLD) == nt
+
+
+@needs_rapper
+def test_one_named_graph_per_study_holding_its_triples_and_provenance(
+    small_release: tuple[Path, BuildSummary],
+) -> None:
+    release, _ = small_release
+    graphs: dict[str, set[str]] = {}
+    for quad in rapper_quads(release / layout.NQUADS, "nquads"):
+        assert quad.graph_name is not None and not isinstance(quad.graph_name, type(None))
+        graphs.setdefault(quad.graph_name.value, set()).add(triple_key(quad))
+    studies = {f"{BASE}trial/NCT0000000{i}" for i in (1, 2, 3)}
+    assert set(graphs) == studies | {f"{BASE}graph/shared"}
+    for study in studies:
+        subjects = {line.split(" ", 1)[0] for line in graphs[study]}
+        assert all(s == f"<{study}>" or s.startswith(f"<{study}/") for s in subjects)
+        record, conversion = f"<{study}/record>", f"<{study}/conversion>"
+        assert f"<{study}> <{PROV}wasDerivedFrom> {record}" in graphs[study]
+        assert f"<{study}> <{PROV}wasGeneratedBy> {conversion}" in graphs[study]
+        about_record = {line.split(" ")[1] for line in graphs[study] if line.startswith(record)}
+        assert {f"<{TKG}sourceFormat>", f"<{PROV}atLocation>", f"<{TKG}sha256>", f"<{TKG}lastUpdate>"} <= about_record
+        assert f"<{TKG}registryVersion>" in about_record
+        about_conversion = {line.split(" ", 1)[1] for line in graphs[study] if line.startswith(conversion)}
+        assert f"<{PROV}wasAssociatedWith> <{BASE}software/trialkg/0.1.0>" in about_conversion
+        assert any(line.startswith(f"<http://purl.org/dc/terms/isPartOf> <{BASE}build/") for line in about_conversion)
+    shared_subjects = {line.split(" ", 1)[0] for line in graphs[f"{BASE}graph/shared"]}
+    assert not any(s.startswith(f"<{BASE}trial/") for s in shared_subjects)
+
+
+def test_no_time_in_the_dumps_the_build_time_is_in_the_metadata(small_release: tuple[Path, BuildSummary]) -> None:
+    release, summary = small_release
+    day = summary.started[:10]
+    for name in (layout.TURTLE, layout.JSONLD, layout.CONTEXT):
+        assert day not in (release / name).read_text(encoding="utf-8"), name
+    assert not any(day in line for line in nt_lines(release / layout.NTRIPLES))
+    void = (release / layout.VOID).read_text(encoding="utf-8")
+    assert "prov:startedAtTime" in void and "prov:endedAtTime" in void and day in void
+
+
+def test_the_jsonld_context_is_the_published_one(small_release: tuple[Path, BuildSummary]) -> None:
+    release, _ = small_release
+    context = json.loads((release / layout.CONTEXT).read_text(encoding="utf-8"))["@context"]
+    assert context["tkg"] == "https://w3id.org/trialkg/ontology#" and context["trial"] == f"{BASE}trial/"
+    assert "@vocab" not in context
+    document = json.loads((release / layout.JSONLD).read_text(encoding="utf-8"))
+    assert document["@context"] == context
+    study = next(node for node in document["@graph"] if node["@id"] == "trial:NCT00000001")
+    assert "tkg:ClinicalStudy" in study["@type"] and study["schema:name"]["@language"] == "en"
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(tmp_path: Path) -> None:
+    inputs = small_inputs(tmp_path / "in")
+    for name in ("one", "two"):
+        build([str(inputs)], str(tmp_path / name), validate=False, progress=False)
+    for name in layout.DUMPS:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+    report = json.loads((tmp_path / "two" / layout.REPORT).read_text())
+    assert report["activity"] == json.loads((tmp_path / "one" / layout.REPORT).read_text())["activity"]
+
+
+def test_the_build_activity_is_named_by_the_inputs(tmp_path: Path) -> None:
+    inputs = small_inputs(tmp_path / "in")
+    one = build([str(inputs)], str(tmp_path / "one"), validate=False, progress=False)
+    write_json(inputs / "c.json", api_study("NCT00000004"))
+    two = build([str(inputs)], str(tmp_path / "two"), validate=False, progress=False)
+    assert one.activity != two.activity and one.activity.startswith(f"{BASE}build/")

@@ -1,0 +1,151 @@
+"""``build --previous``: unchanged records are reused by content hash, only new or changed ones converted;
+the delta and the changelog say what changed, and previous + added - removed = new as sets of triples."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.errors import ReleaseError
+from kg.publish import release as layout
+from kg.publish.build import BuildSummary, build
+from tests.fixtures import api_study, write_json
+from tests.publish.dumpcheck import nt_lines
+
+STUDIES = [f"NCT0000000{i}" for i in range(1, 7)]
+
+
+def _inputs(folder: Path, changed: dict[str, dict[str, object]] | None = None, ids: list[str] = STUDIES) -> Path:
+    """One file per study; ``changed`` overrides statusModule fields of some."""
+    for old in folder.glob("*.json"):
+        old.unlink()
+    for nct in ids:
+        write_json(folder / f"{nct}.json", api_study(nct, **(changed or {}).get(nct, {})))
+    return folder
+
+
+def _build(inputs: Path, out: Path, previous: Path | None = None, **kwargs: object) -> BuildSummary:
+    return build(
+        [str(inputs)],
+        str(out),
+        previous=str(previous) if previous else None,
+        validate=kwargs.pop("validate", False),  # type: ignore[arg-type]
+        progress=False,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def _delta(release: Path) -> tuple[set[str], set[str]]:
+    return nt_lines(release / layout.DELTA_ADDED), nt_lines(release / layout.DELTA_REMOVED)
+
+
+def _holds(old: Path, new: Path) -> None:
+    """previous + added - removed = new, exactly, as sets of triples; and the delta is minimal."""
+    before, after = nt_lines(old / layout.NTRIPLES), nt_lines(new / layout.NTRIPLES)
+    added, removed = _delta(new)
+    assert (before | added) - removed == after
+    assert added == after - before and removed == before - after
+
+
+def _changelog(release: Path) -> dict[str, object]:
+    return json.loads((release / layout.CHANGELOG_JSON).read_text(encoding="utf-8"))
+
+
+def test_changing_one_record_converts_one_and_the_delta_applies(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path / "in")
+    first = _build(inputs, tmp_path / "v1")
+    assert (first.converted, first.reused) == (6, 0)
+    _inputs(inputs, {"NCT00000003": {"overallStatus": "TERMINATED", "whyStopped": "Funding ended"}})
+    second = _build(inputs, tmp_path / "v2", previous=tmp_path / "v1")
+    assert (second.published, second.converted, second.reused) == (6, 1, 5)
+    _holds(tmp_path / "v1", tmp_path / "v2")
+    log = _changelog(tmp_path / "v2")
+    assert [c["nct_id"] for c in log["changed"]] == ["NCT00000003"]  # type: ignore[index,union-attr]
+    assert log["added"] == [] and log["withdrawn"] == []
+    assert log["summary"] == second.delta and second.delta["unchanged"] == 5  # type: ignore[index]
+    added, removed = _delta(tmp_path / "v2")
+    assert all("NCT00000003" in line or "/build/" in line for line in added | removed)
+    assert any("TERMINATED" in line for line in added) and any("COMPLETED" in line for line in removed)
+    assert sorted(added) == list(_raw_lines(tmp_path / "v2" / layout.DELTA_ADDED))  # sorted, each once
+    markdown = (tmp_path / "v2" / layout.CHANGELOG_MD).read_text(encoding="utf-8")
+    assert "## Changed (1)" in markdown and "NCT00000003" in markdown
+
+
+def test_added_and_withdrawn_studies(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path / "in")
+    _build(inputs, tmp_path / "v1")
+    _inputs(inputs, ids=[*STUDIES[1:], "NCT00000009"])
+    summary = _build(inputs, tmp_path / "v2", previous=tmp_path / "v1")
+    assert (summary.converted, summary.reused) == (1, 5)
+    log = _changelog(tmp_path / "v2")
+    assert [a["nct_id"] for a in log["added"]] == ["NCT00000009"]  # type: ignore[index,union-attr]
+    assert [(w["nct_id"], w["reason"]) for w in log["withdrawn"]] == [("NCT00000001", "not in the inputs")]  # type: ignore[index,union-attr]
+    _holds(tmp_path / "v1", tmp_path / "v2")
+
+
+def test_nothing_changed_nothing_converted_and_the_dumps_stay_the_same(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path / "in")
+    _build(inputs, tmp_path / "v1")
+    summary = _build(inputs, tmp_path / "v2", previous=tmp_path / "v1", validate=True)  # no validator needed
+    assert (summary.converted, summary.reused) == (0, 6)
+    assert _delta(tmp_path / "v2") == (set(), set())
+    for name in layout.DUMPS:
+        assert (tmp_path / "v1" / name).read_bytes() == (tmp_path / "v2" / name).read_bytes(), name
+
+
+def test_out_may_be_the_previous_release(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path / "in")
+    _build(inputs, tmp_path / "rel")
+    before = nt_lines(tmp_path / "rel" / layout.NTRIPLES)
+    _inputs(inputs, {"NCT00000006": {"overallStatus": "WITHDRAWN"}})
+    summary = _build(inputs, tmp_path / "rel", previous=tmp_path / "rel")
+    assert (summary.converted, summary.reused) == (1, 5)
+    added, removed = _delta(tmp_path / "rel")
+    assert (before | added) - removed == nt_lines(tmp_path / "rel" / layout.NTRIPLES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "rel"]
+
+
+def test_the_changed_study_alone_is_validated(tmp_path: Path) -> None:
+    from kg.validation.engine import Validator
+
+    seen: list[str] = []
+
+    class Watching(Validator):  # type: ignore[misc]
+        def validate_ntriples(self, lines: list[str]):  # noqa: ANN202
+            seen.extend({line.split(" ", 1)[0].split("/trial/")[-1][:11] for line in lines if "/trial/" in line})
+            return super().validate_ntriples(lines)
+
+    inputs = _inputs(tmp_path / "in", ids=STUDIES[:3])
+    _build(inputs, tmp_path / "v1", validate=True, validator_factory=Watching)
+    assert sorted(set(seen)) == STUDIES[:3]
+    seen.clear()
+    _inputs(inputs, {"NCT00000002": {"overallStatus": "SUSPENDED"}}, ids=STUDIES[:3])
+    summary = _build(inputs, tmp_path / "v2", previous=tmp_path / "v1", validate=True, validator_factory=Watching)
+    assert sorted(set(seen)) == ["NCT00000002"] and summary.converted == 1
+    _holds(tmp_path / "v1", tmp_path / "v2")
+
+
+def test_a_previous_release_converted_differently_is_not_reused(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path / "in", ids=STUDIES[:2])
+    _build(inputs, tmp_path / "v1", base="https://example.org/kg/")
+    summary = _build(inputs, tmp_path / "v2", previous=tmp_path / "v1")
+    assert (summary.converted, summary.reused) == (2, 0) and "converted differently" in summary.reuse
+    _holds(tmp_path / "v1", tmp_path / "v2")
+    changed = _changelog(tmp_path / "v2")["changed"]
+    assert [(c["nct_id"], c["record_changed"]) for c in changed] == [(n, False) for n in STUDIES[:2]]  # type: ignore[index,union-attr]
+
+
+def test_previous_must_be_a_release(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path / "in", ids=STUDIES[:1])
+    (tmp_path / "nothing").mkdir()
+    with pytest.raises(ReleaseError, match="not a trialkg release"):
+        _build(inputs, tmp_path / "v2", previous=tmp_path / "nothing")
+    assert not (tmp_path / "v2").exists()
+
+
+def _raw_lines(path: Path) -> list[str]:
+    with gzip.open(path, "rt", encoding="utf-8") as dump:
+        return [line.rstrip("\n") for line in dump]

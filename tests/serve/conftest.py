@@ -1,0 +1,127 @@
+"""Real servers for the serving tests: ``trialkg serve`` started as a subprocess on a free port.
+
+The server is asked for port 0, prints the URL it got, and is polled until it answers (no fixed
+sleeps); it is stopped by its pid, and its query workers go with it.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.serve.known_release import build_known_release
+
+STARTUP_SECONDS = 60
+
+
+class Server:
+    """One ``trialkg serve`` process."""
+
+    def __init__(self, release: Path, *options: str) -> None:
+        script = Path(sys.executable).with_name("trialkg")
+        command = [str(script)] if script.exists() else [sys.executable, "-m", "kg"]
+        self.output: queue.Queue[str] = queue.Queue()
+        self.log: list[str] = []
+        self.process = subprocess.Popen(
+            [*command, "serve", str(release), "--host", "127.0.0.1", "--port", "0", *options],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+        self.url = self._wait_for_url()
+        self._wait_until_answering()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.log.append(line)
+            self.output.put(line)
+
+    def _fail(self, why: str) -> None:
+        self.stop()
+        raise RuntimeError(f"trialkg serve {why}; its output:\n{''.join(self.log)}")
+
+    def _wait_for_url(self) -> str:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                line = self.output.get(timeout=0.2)
+            except queue.Empty:
+                if self.process.poll() is not None:
+                    self._fail(f"exited with {self.process.returncode}")
+                continue
+            found = re.search(r"serving .* at (http://\S+)", line)
+            if found:
+                return found.group(1).rstrip("/")
+        self._fail(f"printed no URL within {STARTUP_SECONDS} s")
+        raise AssertionError("unreachable")
+
+    def _wait_until_answering(self) -> None:
+        deadline, pause = time.monotonic() + STARTUP_SECONDS, 0.05
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self._fail(f"exited with {self.process.returncode}")
+            try:
+                if httpx.get(self.url + "/", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(pause)  # a polling interval, growing: not a wait for the server to be ready
+            pause = min(pause * 2, 0.5)
+        self._fail(f"did not answer within {STARTUP_SECONDS} s")
+
+    def children(self) -> set[int]:
+        """The pids of the server's query workers (Linux /proc), minus multiprocessing's resource tracker."""
+        found = set()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                cmdline = (stat.parent / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(fields[1]) == self.pid and b"spawn_main" in cmdline and fields[0] != "Z":
+                found.add(int(stat.parent.name))
+        return found
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
+@pytest.fixture(scope="session")
+def known_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_known_release(tmp_path_factory.mktemp("serve"))
+
+
+@pytest.fixture(scope="session")
+def server(known_release: Path) -> Iterator[Server]:
+    running = Server(known_release, "--workers", "2")
+    yield running
+    running.stop()
+
+
+@pytest.fixture()
+def http(server: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        yield client

@@ -1,0 +1,95 @@
+"""Canned queries over HTTP: listed with their headers, run with query-string parameters, answering the
+same as ``trialkg query``; parameters are bound, never pasted, so injection attempts change nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kg import query as q
+from tests.test_canned_queries import EXAMPLE_PARAMS
+
+NAMES = sorted(q.canned())
+
+
+def test_listing(http: httpx.Client) -> None:
+    listed = http.get("/queries").json()["queries"]
+    assert [c["name"] for c in listed] == NAMES
+    sponsor = next(c for c in listed if c["name"] == "studies-of-sponsor")
+    assert sponsor["title"] == "Studies of a sponsor" and sponsor["description"]
+    assert sponsor["params"] == [{"name": "sponsor", "type": "string", "description": q.canned()["studies-of-sponsor"]
+                                  .params[0].description}]  # fmt: skip
+    assert sponsor["url"].endswith("/queries/studies-of-sponsor")
+    page = http.get("/queries", headers={"Accept": "text/html"}).text
+    for c in listed:
+        assert f'href="/queries/{c["name"]}"' in page and c["title"] in page
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_answers_as_trialkg_query(http: httpx.Client, known_release: Path, name: str) -> None:
+    params = EXAMPLE_PARAMS.get(name, {})
+    columns, rows = q.run(q.open_store(str(known_release)), q.resolve(name), params)
+    assert rows or name in ("trials-recruiting-in-country",), "the test release should answer every query"
+    as_json = http.get(f"/queries/{name}.json", params=params)
+    assert as_json.status_code == 200 and as_json.json() == {"columns": columns, "rows": rows}
+    as_csv = http.get(f"/queries/{name}.csv", params=params)
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    assert list(csv.DictReader(io.StringIO(as_csv.text))) == rows
+    assert as_csv.text == q.FORMATTERS["csv"](columns, rows)
+    by_accept = http.get(f"/queries/{name}", params=params, headers={"Accept": "text/tab-separated-values"})
+    assert by_accept.text == q.FORMATTERS["tsv"](columns, rows)
+
+
+def test_the_command_line_gives_the_same(http: httpx.Client, known_release: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "kg", "query", "studies-of-sponsor", "--data", str(known_release),
+         "--param", "sponsor=Beta Biotech", "--format", "json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    served = http.get("/queries/studies-of-sponsor.json", params={"sponsor": "Beta Biotech"})
+    assert json.loads(done.stdout) == served.json() and len(served.json()["rows"]) == 2
+
+
+def test_html_table_with_links_and_a_form(http: httpx.Client) -> None:
+    form = http.get("/queries/studies-of-sponsor", headers={"Accept": "text/html"}).text
+    assert '<input name="sponsor"' in form and "<table" not in form
+    page = http.get("/queries/studies-of-sponsor.html", params={"sponsor": "Acme Pharma"}).text
+    assert page.count('href="/trial/NCT0000000') == 4 and 'value="Acme Pharma"' in page
+    assert 'href="/queries/studies-of-sponsor.csv?sponsor=Acme+Pharma"' in page
+
+
+INJECTIONS = [
+    '\'" } UNION { ?s ?p ?o } #\'',
+    'Acme Pharma" } UNION { ?study ?p ?o } #',
+    "Acme Pharma' . ?study ?p ?o . #",
+    'x" . } ; DROP ALL ; INSERT DATA { <http://e/a> <http://e/b> "c" } #',
+    "Acme Pharma\\",
+    "Acme Pharma\n} UNION {\n?s ?p ?o",
+]
+
+
+@pytest.mark.parametrize("attack", INJECTIONS)
+def test_injection_through_a_parameter_changes_nothing(http: httpx.Client, known_release: Path, attack: str) -> None:
+    response = http.get("/queries/studies-of-sponsor.json", params={"sponsor": attack})
+    assert response.status_code == 200 and response.json()["rows"] == []  # only a literal that names nobody
+    count = http.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}).json()
+    assert int(count["results"]["bindings"][0]["n"]["value"]) == len(q.open_store(str(known_release)))
+    assert len(http.get("/queries/studies-of-sponsor.json", params={"sponsor": "Acme Pharma"}).json()["rows"]) == 4
+
+
+def test_parameter_errors_are_clear(http: httpx.Client) -> None:
+    missing = http.get("/queries/studies-of-sponsor.csv")
+    assert missing.status_code == 400 and "sponsor=" in missing.json()["error"]["detail"]
+    unknown = http.get("/queries/top-sponsors.json", params={"limit": "3"}).json()["error"]
+    assert unknown["status"] == 400 and "unknown parameter" in unknown["detail"]
+    twice = http.get("/queries/studies-of-sponsor.json", params=[("sponsor", "a"), ("sponsor", "b")])
+    assert twice.status_code == 400
+    assert http.get("/queries/no-such-query").status_code == 404
+    assert http.get("/queries/top-sponsors.xlsx").status_code == 404

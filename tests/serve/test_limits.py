@@ -1,0 +1,100 @@
+"""The per-query timeout and the result cap, on a server started with tiny limits: a query over the
+timeout is refused with a clear error, its worker is killed and replaced (no hung worker), and the
+server goes on answering."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.serve.conftest import Server
+
+TIMEOUT = 1.0
+#: A cross join of the whole release with itself, four times: hundreds of billions of solutions.
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture(scope="module")
+def strict(known_release: Path) -> Iterator[Server]:
+    running = Server(known_release, "--timeout", str(TIMEOUT), "--max-results", "20", "--workers", "1")
+    yield running
+    running.stop()
+
+
+@pytest.fixture()
+def client(strict: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=strict.url, timeout=30) as c:
+        yield c
+
+
+def _wait_for(check: object, seconds: float = 30) -> None:
+    deadline, pause = time.monotonic() + seconds, 0.05
+    while time.monotonic() < deadline:
+        if check():  # type: ignore[operator]
+            return
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
+    raise AssertionError("condition not met in time")
+
+
+def test_a_query_over_the_timeout_is_stopped_with_a_clear_error(strict: Server, client: httpx.Client) -> None:
+    linux = sys.platform.startswith("linux")
+    before = strict.children() if linux else set()
+    started = time.monotonic()
+    response = client.get("/sparql", params={"query": SLOW})
+    took = time.monotonic() - started
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["title"] == "Query timed out" and f"{TIMEOUT:g} s" in error["detail"] and error["hint"]
+    assert took < TIMEOUT + 5  # answered at the timeout, not when the query would have ended
+    # the worker that ran it is gone and a fresh one serves the next query
+    ok = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+    assert ok.status_code == 200 and ok.json()["boolean"] is True
+    if linux:
+        assert len(before) == 1
+        _wait_for(lambda: len(strict.children()) == 1 and strict.children() != before)
+
+
+def test_timeouts_in_a_row_leave_no_hung_worker(strict: Server, client: httpx.Client) -> None:
+    for _ in range(3):
+        assert client.post("/sparql", data={"query": SLOW}).status_code == 503
+    assert client.get("/queries/top-sponsors.json").json()["rows"][0]["name"] == "Acme Pharma"
+    if sys.platform.startswith("linux"):
+        _wait_for(lambda: len(strict.children()) == 1)
+
+
+def test_browsers_see_the_timeout_as_a_page(client: httpx.Client) -> None:
+    page = client.get("/sparql", params={"query": SLOW}, headers={"Accept": "text/html"})
+    assert page.status_code == 503 and "Query timed out" in page.text
+
+
+def test_results_over_the_cap_are_refused(client: httpx.Client) -> None:
+    response = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["title"] == "Result too large" and "20" in error["detail"] and "LIMIT" in error["hint"]
+    graph = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
+    assert graph.status_code == 422 and "triples" in graph.json()["error"]["detail"]
+    assert client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 20"}).status_code == 200
+
+
+def test_the_service_description_states_the_limits(client: httpx.Client) -> None:
+    text = client.get("/sparql", headers={"Accept": "application/n-triples"}).text
+    assert '#timeout> <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> "1"^^' in text
+    assert '#result-limit> <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> "20"^^' in text
+
+
+def test_stopping_the_server_stops_its_workers(known_release: Path) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("reads /proc")
+    running = Server(known_release, "--workers", "2")
+    workers = running.children()
+    assert len(workers) == 2
+    running.stop()
+    _wait_for(lambda: not any(Path(f"/proc/{pid}/cmdline").exists() and Path(f"/proc/{pid}/cmdline").read_bytes()
+                              for pid in workers))  # fmt: skip

@@ -1,0 +1,67 @@
+"""The three report formats: grouped text, a Turtle sh:ValidationReport, standalone HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import rdflib
+from rdflib.namespace import RDF, SH
+
+from kg.validation.report import groups, html_report, short, text_report, turtle_report, write_reports
+from kg.validation.results import Report, Result
+
+SHAPE = "<https://w3id.org/trialkg/shapes#Arm-label>"
+TRIAL = "https://w3id.org/trialkg/trial/NCT0000000"
+
+
+def report() -> Report:
+    results = {Result("Violation", SHAPE, "An arm must have a label.", f"<{TRIAL}{i}/arm/1>",
+                      path="<http://www.w3.org/2000/01/rdf-schema#label>") for i in range(5)}  # fmt: skip
+    results.add(Result("Warning", "<https://w3id.org/trialkg/shapes#W>", "Doubtful <b>&</b>.", f"<{TRIAL}9>",
+                       value='"0"^^<http://www.w3.org/2001/XMLSchema#integer>'))  # fmt: skip
+    return Report(results)
+
+
+def test_groups_put_violations_first_with_all_results() -> None:
+    found = groups(report())
+    assert [(g.severity, short(g.shape), len(g.results), len(g.examples)) for g in found] == [
+        ("Violation", "tkgsh:Arm-label", 5, 3),
+        ("Warning", "tkgsh:W", 1, 1),
+    ]
+
+
+def test_text_report_has_counts_messages_and_three_examples() -> None:
+    text = text_report(report())
+    assert text.startswith("The data does NOT conform to the trialkg shapes: 5 violations, 1 warning.")
+    assert "VIOLATION  tkgsh:Arm-label  (5)" in text and "An arm must have a label." in text
+    assert text.count("e.g. ") == 4
+    assert "[rdfs:label]" in text
+    assert text_report(Report()).startswith("The data conforms to the trialkg shapes: 0 violations, 0 warnings.")
+
+
+def test_turtle_report_is_a_shacl_validation_report_and_stable() -> None:
+    text = turtle_report(report())
+    assert text == turtle_report(report())
+    graph = rdflib.Graph().parse(data=text, format="turtle")
+    (node,) = graph.subjects(RDF.type, SH.ValidationReport)
+    assert graph.value(node, SH.conforms) == rdflib.Literal(False)
+    results = list(graph.objects(node, SH.result))
+    assert len(results) == 6
+    assert len(list(graph.subjects(SH.resultSeverity, SH.Violation))) == 5
+    assert (None, SH.value, rdflib.Literal(0)) in graph
+    assert not any(isinstance(n, rdflib.BNode) for t in graph for n in t)
+    conforming = rdflib.Graph().parse(data=turtle_report(Report()), format="turtle")
+    assert (None, SH.conforms, rdflib.Literal(True)) in conforming
+
+
+def test_html_report_is_standalone_and_escaped() -> None:
+    page = html_report(report())
+    assert page.startswith("<!DOCTYPE html>") and "<style>" in page
+    assert "<script" not in page and "<link" not in page
+    assert "Doubtful &lt;b&gt;&amp;&lt;/b&gt;." in page and "<td>5</td>" in page
+
+
+def test_write_reports(tmp_path: Path) -> None:
+    written = write_reports(report(), tmp_path / "validation")
+    assert [p.name for p in written] == ["report.txt", "report.ttl", "report.html"]
+    assert all(p.stat().st_size > 0 for p in written)
