@@ -9,12 +9,15 @@ multi-valued cells are the distinct values, sorted (code-point order), joined wi
 empty.  XML text is stripped of leading and trailing whitespace and, as the project's XML reader does for
 names and labels (``kg.sources.ctgov_xml._line``: a decision we follow, not code we reuse), an inner run of
 whitespace counts as one space (``School of Medicine,  Slovenia`` in NCT02147249).  The legacy XML carries
-MeSH terms by name only, so its ``condition_mesh`` is empty.  A study present in several inputs is published
-once, from the copy with the newest last-update date (JSON wins a tie); the expected row comes from that copy.
+MeSH terms by name only: its ``condition_mesh`` holds the UIs of the names the shipped default lexicon
+(``kg/lexicons/*.sssom.tsv``, read here with ``csv``) maps with ``skos:exactMatch``, the others are empty.
+A study present in several inputs is published once, from the copy with the newest last-update date (JSON
+wins a tie); the expected row comes from that copy.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -158,6 +161,24 @@ def _texts(elem: ET.Element, path: str) -> list[str]:
     return [_one_line(e.text) for e in elem.findall(path)]
 
 
+def _norm(name: str | None) -> str:
+    return " ".join(re.sub(r"[\W_]+", " ", (name or "").casefold().replace("&", " and ")).split())
+
+
+def _default_lexicon() -> dict[str, str]:
+    """Heading name -> MeSH UI from the shipped SSSOM defaults (exact matches only; the XML gives names)."""
+    names: dict[str, str] = {}
+    for path in sorted((Path(__file__).resolve().parent.parent / "kg" / "lexicons").glob("*.sssom.tsv")):
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+        for row in csv.DictReader(lines, delimiter="\t"):
+            if row["predicate_id"] == "skos:exactMatch" and row["object_id"].startswith("MESH:"):
+                names.setdefault(_norm(row["subject_label"]), row["object_id"][5:])
+    return names
+
+
+_LEXICON = _default_lexicon()
+
+
 def read_xml(path: Path) -> Expected:
     root = ET.parse(path).getroot()
     locations = root.findall("location")
@@ -177,7 +198,7 @@ def read_xml(path: Path) -> Expected:
         "lead_sponsor_class": _code(lead_class, _SPONSOR_CLASSES) if lead_class else "",
         "collaborators": _cell(_texts(root, "sponsors/collaborator/agency")),
         "conditions": _cell(_texts(root, "condition")),
-        "condition_mesh": "",  # the XML names its MeSH terms but gives no UIs
+        "condition_mesh": _cell(_LEXICON.get(_norm(t)) for t in _texts(root, "condition_browse/mesh_term")),
         "interventions": _cell(_texts(root, "intervention/intervention_name")),
         "intervention_types": _cell(_code(t, {}) for t in _texts(root, "intervention/intervention_type") if t),
         "countries": _cell(_text(loc, "facility/address/country") for loc in locations),

@@ -24,8 +24,9 @@ and a streaming build never needs a second pass.
 **Fuzzy rule** (:func:`same_institution`), precision before recall: the two keys must be in the same
 country; have the same number of words, in the same order, each pair of words equal or a typo
 apart (both at least 5 letters, the same first two letters, a prefix only as a plural, rapidfuzz
-ratio >= 90; compass words and ordinals never); no digits may differ; and the whole keys must have a ratio >= :data:`THRESHOLD`. So "University of Washington" never meets "Washington
-University", nor "Medical University of Vienna" "University of Vienna".
+ratio >= 90; compass words and ordinals never); no digits may differ; and the whole keys must
+have a ratio >= :data:`THRESHOLD`. So "University of Washington" never meets "Washington University",
+nor "Medical University of Vienna" "University of Vienna".
 """
 
 from __future__ import annotations

@@ -45,6 +45,8 @@ class OrgReport:
     clustered: int
     with_ror: int
     variants: dict[str, str]
+    in_ror_countries: int = 0  # org nodes with a site in a country the ROR lexicons cover (>= 100 ROR records)
+    in_ror_countries_linked: int = 0
 
     def lines(self) -> list[str]:
         share = self.with_ror / self.clustered if self.clustered else 0.0
@@ -54,6 +56,8 @@ class OrgReport:
             f"org nodes after key+lexicon {self.key}",
             f"org nodes after clustering {self.clustered}",
             f"org nodes linked to ROR    {self.with_ror} ({share:.1%})",
+            f"  of the org nodes with a site in a country with >= 100 ROR records: "
+            f"{self.in_ror_countries_linked} / {self.in_ror_countries}",
         ]
 
 
@@ -64,15 +68,26 @@ def org_report(studies: Iterable[Study], lexicon: Lexicon) -> OrgReport:
         seen.extend(mentions(study))
     before = {slug(name) for name, _ in seen}
     keyed: dict[str, bool] = {}
+    per_country: dict[str, int] = {}
+    for org in lexicon.orgs:
+        per_country[org.country or ""] = per_country.get(org.country or "", 0) + 1
+    covered = {c for c, n in per_country.items() if c and n >= 100}  # a real subset, not a sample
+    local: set[str] = set()
     for name, country in seen:
         key, ror = resolver.resolve(name, country)
         keyed[key] = keyed.get(key, False) or ror is not None
+        if country in covered:
+            local.add(key)
     variants = cluster(seen)
     merged: dict[str, bool] = {}
     for key, linked in keyed.items():
         final = variants.get(key, key)
         merged[final] = merged.get(final, False) or linked
-    return OrgReport(len(seen), len(before), len(keyed), len(merged), sum(merged.values()), variants)
+    local = {variants.get(k, k) for k in local}
+    return OrgReport(
+        len(seen), len(before), len(keyed), len(merged), sum(merged.values()), variants,
+        len(local), sum(merged[k] for k in local),
+    )  # fmt: skip
 
 
 def write_variants(variants: dict[str, str], path: str) -> None:

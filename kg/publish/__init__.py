@@ -1,1 +1,9 @@
-"""Publishing: records in, a release directory out (dumps, reports, quarantine, query index)."""
+"""Publishing: records in, a release directory out.
+
+``build`` runs the stages; ``spool`` keeps one row per study (kept in the release as ``studies.sqlite``
+for the next build to reuse); ``checking`` validates batches in worker processes; ``provenance`` says
+where each study came from and what may be reused; ``dumps`` and ``jsonld`` write the Turtle,
+N-Triples, N-Quads and JSON-LD dumps; ``finish`` indexes and describes the release (``statistics``,
+``void``) and compares it with the previous one (``delta``); ``release`` is the layout and the atomic,
+resumable writing of the directory.
+"""

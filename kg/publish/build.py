@@ -33,7 +33,7 @@ from kg.publish import release as layout
 from kg.publish.checking import checked, default_jobs
 from kg.publish.dumps import Dumps, shared_graph
 from kg.publish.finish import Options, describe, write_report
-from kg.publish.provenance import activity_iri, activity_lines, fingerprint, record_lines
+from kg.publish.provenance import activity_iri, activity_lines, file_digest, fingerprint, record_lines
 from kg.publish.spool import Activity, Content, Previous, Spool, Spooled, Version
 from kg.sources import Rejected, read
 
@@ -84,7 +84,8 @@ class BuildSummary:
         if self.delta is not None:
             d = self.delta
             lines.append(
-                f"delta          {d['added']} studies added, {d['changed']} changed, {d['withdrawn']} withdrawn; "
+                f"delta          {d['added']} studies added, {d['changed']} changed, {d['restated']} restated, "
+                f"{d['withdrawn']} withdrawn; "
                 f"+{d['triples_added']} / -{d['triples_removed']} triples"
             )
         return [*lines, f"version        {self.version}", f"seconds        {self.seconds:.1f}"]
@@ -127,7 +128,7 @@ def build(
     summary = BuildSummary(started=started.isoformat(timespec="seconds"), previous=previous)
     mapper = Mapper(base, provenance=False, lexicon=load_all(lexicons or []))  # lexicons: kg.linking.lexicon
     base = mapper.base
-    print_ = fingerprint(base)
+    print_ = fingerprint(base, [f"lexicon {file_digest(path)}" for path in lexicons or []])
     options = Options(endpoint_url, release_version, download_url, publisher)
     with layout.atomic_directory(out) as work:
         (work / layout.QUARANTINE).mkdir()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,7 +24,20 @@ def _start_worker() -> None:
     global _validator
     from kg.validation.engine import Validator
 
+    _exit_with_parent()
     _validator = Validator()
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the build that started it is gone (``kill -9`` leaves workers otherwise)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _validate(lines: list[str]) -> Any:

@@ -1,5 +1,6 @@
 """The delta between two releases: ``delta/added.nt.gz`` and ``delta/removed.nt.gz`` (sorted triples) and a
-changelog of the studies added, changed and withdrawn (``delta/changelog.json`` and ``.md``).
+changelog of the studies added, changed (their record), restated (same record, other triples: the input
+moved, or the conversion changed) and withdrawn (``delta/changelog.json`` and ``.md``).
 
 Both releases keep their studies in ``studies.sqlite`` (own and provenance triples per study, shared
 triples once), so the delta is worked out study by study, comparing the compressed blobs first and
@@ -29,6 +30,7 @@ class Changelog:
     version: str
     added: list[dict[str, Any]] = field(default_factory=list)
     changed: list[dict[str, Any]] = field(default_factory=list)
+    restated: list[dict[str, Any]] = field(default_factory=list)
     withdrawn: list[dict[str, Any]] = field(default_factory=list)
     unchanged: int = 0
     triples_added: int = 0
@@ -38,6 +40,7 @@ class Changelog:
         return {
             "added": len(self.added),
             "changed": len(self.changed),
+            "restated": len(self.restated),
             "withdrawn": len(self.withdrawn),
             "unchanged": self.unchanged,
             "triples_added": self.triples_added,
@@ -103,14 +106,13 @@ def _studies(db: sqlite3.Connection, log: Changelog, quarantined: dict[str, str]
             before, after = set(unpack(old[3]) + unpack(old[4])), set(unpack(new[3]) + unpack(new[4]))
             _insert(db, "plus", after - before)
             _insert(db, "minus", before - after)
-            log.changed.append(
+            (log.changed if old[1] != new[1] else log.restated).append(
                 {
                     "nct_id": new[0],
                     "previous_sha256": old[1],
                     "sha256": new[1],
                     "previous_last_update": old[2],
                     "last_update": new[2],
-                    "record_changed": old[1] != new[1],
                     "triples_added": len(after - before),
                     "triples_removed": len(before - after),
                 }
@@ -155,6 +157,7 @@ def _write_changelog(work: Path, log: Changelog) -> None:
         "summary": log.summary(),
         "added": log.added,
         "changed": log.changed,
+        "restated": log.restated,
         "withdrawn": log.withdrawn,
     }
     (work / layout.CHANGELOG_JSON).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -166,21 +169,29 @@ def _markdown(log: Changelog) -> str:
     lines = [
         f"# trialkg {log.version}: changes since {log.previous_version}",
         "",
-        f"{s['added']} studies added, {s['changed']} changed, {s['withdrawn']} withdrawn, {s['unchanged']} unchanged; "
+        f"{s['added']} studies added, {s['changed']} changed, {s['restated']} restated, {s['withdrawn']} withdrawn, "
+        f"{s['unchanged']} unchanged; "
         f"{s['triples_added']} triples added and {s['triples_removed']} removed "
         "(`delta/added.nt.gz`, `delta/removed.nt.gz`).",
     ]
-    sections: list[tuple[str, list[dict[str, Any]], str]] = [
-        ("Added", log.added, "{nct_id}: {triples} triples (record last updated {last_update})"),
+    sections: list[tuple[str, str, list[dict[str, Any]], str]] = [
+        ("Added", "", log.added, "{nct_id}: {triples} triples (record last updated {last_update})"),
         (
             "Changed",
+            "The record changed.",
             log.changed,
             "{nct_id}: +{triples_added} / −{triples_removed} triples (record last updated {previous_last_update} → "
             "{last_update})",
         ),
-        ("Withdrawn", log.withdrawn, "{nct_id}: {reason}"),
+        (
+            "Restated",
+            "The same record, other triples: the input moved, or trialkg, its lexicons or shapes changed.",
+            log.restated,
+            "{nct_id}: +{triples_added} / −{triples_removed} triples",
+        ),
+        ("Withdrawn", "", log.withdrawn, "{nct_id}: {reason}"),
     ]
-    for title, entries, template in sections:
-        lines += ["", f"## {title} ({len(entries)})", ""]
+    for title, note, entries, template in sections:
+        lines += ["", f"## {title} ({len(entries)})", ""] + ([note, ""] if note and entries else [])
         lines += [f"- {template.format(**entry)}" for entry in entries] or ["None."]
     return "\n".join(lines) + "\n"

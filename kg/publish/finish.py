@@ -17,9 +17,10 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.publish import release as layout
 from kg.publish.delta import write_delta
+from kg.publish.provenance import file_digest
 from kg.publish.spool import Activity, Previous, Spool
 from kg.publish.statistics import statistics
-from kg.publish.void import ReleaseInfo, sha256_of, version_iri, write_void
+from kg.publish.void import ReleaseInfo, version_iri, write_void
 
 STORE_CHUNK = 200_000  # N-Triples lines per bulk load into the query index
 
@@ -49,7 +50,8 @@ def describe(
     of the build report (statistics and dumps)."""
     load_store(work)
     stats = statistics(ox.Store.read_only(str(work / layout.STORE)), base)
-    summary.version = options.release_version or f"{started.date().isoformat()}-{sha256_of(work / layout.NTRIPLES)[:8]}"
+    content = file_digest(work / layout.NTRIPLES)[:8]
+    summary.version = options.release_version or f"{started.date().isoformat()}-{content}"
     this_version = version_iri(base, summary.version)
     spool.set_meta(
         fingerprint=fingerprint, base=base, trialkg=__version__, version=summary.version, version_iri=this_version

@@ -63,6 +63,12 @@ def fingerprint(base: str, extra: Iterable[str] = ()) -> str:
     return digest.hexdigest()
 
 
+def file_digest(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes (for :func:`fingerprint`'s ``extra``: lexicons given to a build)."""
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
 def activity_iri(base: str, fingerprint_: str, inputs: Iterable[tuple[str, str]]) -> str:
     """The build activity of these inputs ((NCT id, content hash) pairs) under this fingerprint."""
     digest = hashlib.sha256(f"{fingerprint_}\n".encode())

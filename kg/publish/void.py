@@ -28,7 +28,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from kg.mapping.namespaces import PREFIXES
 from kg.publish import release as layout
-from kg.publish.provenance import agent_iri
+from kg.publish.provenance import agent_iri, file_digest
 from kg.publish.spool import Activity
 from kg.publish.statistics import LINK_TARGETS, Statistics
 
@@ -77,14 +77,9 @@ def version_iri(base: str, version: str) -> str:
     return f"{base}dataset/{version}"
 
 
-def sha256_of(path: Path) -> str:
-    with open(path, "rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
-
-
 def write_void(work: Path, info: ReleaseInfo, stats: Statistics) -> dict[str, dict[str, Any]]:
     """Write ``void.ttl``; return the size and SHA-256 of each dump it describes."""
-    dumps = {name: {"bytes": (work / name).stat().st_size, "sha256": sha256_of(work / name)} for name in DUMP_FORMATS}
+    dumps = {name: {"bytes": (work / name).stat().st_size, "sha256": file_digest(work / name)} for name in DUMP_FORMATS}
     g = Graph()
     for prefix, ns in {
         **PREFIXES,

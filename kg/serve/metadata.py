@@ -82,7 +82,7 @@ def service_triples(endpoint: str, site: Site) -> list[ox.Triple]:
     return out
 
 
-def _answer(request: Request, site: Site, triples: list[ox.Triple], title: str) -> Response:
+def _answer(request: Request, site: Site, triples: list[ox.Triple], title: str, intro: str = "") -> Response:
     """``triples`` in the format ``Accept`` prefers (Turtle by default), or as a page for browsers."""
     graph = formats("graph")
     media = negotiate(request.headers.get("accept", ""), [f.media_type for f in graph] + [HTML])
@@ -92,13 +92,21 @@ def _answer(request: Request, site: Site, triples: list[ox.Triple], title: str) 
         from kg.serve import pages
 
         turtle = write_graph(triples, "TURTLE", prefixes).decode()
-        return HTMLResponse(pages.rdf_page(title, turtle), headers={"Vary": "Accept"})
+        return HTMLResponse(pages.rdf_page(title, turtle, intro), headers={"Vary": "Accept"})
     return Response(write_graph(triples, fmt.ox, prefixes), media_type=fmt.media_type, headers={"Vary": "Accept"})
 
 
 def service_description(request: Request, site: Site) -> Response:
     endpoint = str(request.url_for("sparql"))
-    return _answer(request, site, service_triples(endpoint, site), "SPARQL service description")
+    names = ", ".join(f.name for f in FORMATS)
+    intro = (
+        f"<p>A read-only SPARQL 1.1 endpoint at <code>{endpoint}</code>: GET <code>?query=</code>, POST a form "
+        "with <code>query=</code> or POST <code>application/sparql-query</code>. Results by <code>Accept</code> "
+        f"or <code>format=</code> ({names}). Queries stop after {site.timeout:g} s and may give at most "
+        f"{site.max_results:,} rows or triples. Try the <a href=\"/#editor\">query editor</a>. "
+        "Its service description:</p>"
+    )
+    return _answer(request, site, service_triples(endpoint, site), "SPARQL endpoint", intro)
 
 
 def void_triples(request: Request, site: Site) -> list[ox.Triple]:

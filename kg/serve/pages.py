@@ -240,8 +240,9 @@ def downloads_page(site: Site) -> str:
     return layout("Downloads", body)
 
 
-def rdf_page(title: str, turtle: str) -> str:
-    return layout(title, f"<h1>{e(title)}</h1><pre>{e(turtle)}</pre>")
+def rdf_page(title: str, turtle: str, intro: str = "") -> str:
+    """RDF shown as Turtle, after ``intro`` (HTML)."""
+    return layout(title, f"<h1>{e(title)}</h1>{intro}<pre>{e(turtle)}</pre>")
 
 
 def error_page(error: ApiError) -> str:

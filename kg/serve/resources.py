@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -124,8 +125,14 @@ def _order(t: ox.Triple) -> tuple[bool, str, bool, str, str]:
     return (isinstance(t.subject, ox.BlankNode), str(t.subject), not is_type, t.predicate.value, str(t.object))
 
 
+def as_uri(iri: str) -> str:
+    """An IRI as a URI (non-ASCII characters percent-encoded, RFC 3987 3.1), fit for an HTTP header."""
+    return quote(iri, safe="/:#?&=@!$'()*+,;~-._%[]")
+
+
 def alternates(path: str) -> str:
     """The ``Link`` header value advertising every representation of the resource at ``path``."""
+    path = as_uri(path)
     links = [f'<{path}.html>; rel="alternate"; type="text/html"']
     links += [f'<{path}{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in formats("graph")]
     return ", ".join(links)
@@ -151,7 +158,7 @@ def resource(request: Request) -> Response:
         graph = formats("graph")
         media = negotiate(request.headers.get("accept", ""), [HTML] + [f.media_type for f in graph])
         fmt = next((f for f in graph if f.media_type == media), None)
-    headers = {"Link": alternates(plain) + f', <{iri}>; rel="canonical"', "Vary": "Accept"}
+    headers = {"Link": alternates(plain) + f', <{as_uri(iri)}>; rel="canonical"', "Vary": "Accept"}
     if fmt is None:
         return HTMLResponse(pages.resource_page(site, description), headers=headers)
     body = write_graph(description.triples(), fmt.ox, site.prefixes)

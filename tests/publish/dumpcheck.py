@@ -55,13 +55,55 @@ def triple_key(q: ox.Quad | ox.Triple) -> str:
     return f"{q.subject} {q.predicate} {q.object}"
 
 
-def triple_digests(quads: Iterator[ox.Quad]) -> Counter[bytes]:
+def resolved_key(q: ox.Quad | ox.Triple) -> str:
+    """:func:`triple_key` with dot segments removed from IRIs, as RFC 3986 resolution does.
+
+    Turtle parsers resolve every IRI reference against the base (RFC 3986 section 5.2), which removes
+    dot segments even from an absolute IRI: ``<https://a.org/x/.>`` in Turtle is ``https://a.org/x/``
+    to rapper, while N-Triples (no resolution) keeps it as written. So Turtle is compared this way.
+    """
+    terms = [_resolved(t) for t in (q.subject, q.predicate, q.object)]
+    return " ".join(str(t) for t in terms)
+
+
+def _resolved(term: object) -> object:
+    if isinstance(term, ox.NamedNode) and has_dot_segments(term.value):
+        return ox.NamedNode(remove_dot_segments(term.value))
+    return term
+
+
+def has_dot_segments(iri: str) -> bool:
+    path = iri.split("?", 1)[0].split("#", 1)[0]
+    return "/./" in path or "/../" in path or path.endswith(("/.", "/.."))
+
+
+def remove_dot_segments(iri: str) -> str:
+    """RFC 3986 section 5.2.4 on the path of an absolute IRI (query and fragment kept)."""
+    scheme, sep, rest = iri.partition("://")
+    authority, slash, tail = rest.partition("/")
+    path, after = slash + tail, ""
+    cut = min((path.index(m) for m in "?#" if m in path), default=len(path))
+    path, after = path[:cut], path[cut:]
+    output: list[str] = []
+    for segment in path.split("/")[1:]:
+        if segment == "..":
+            if output:
+                output.pop()
+        elif segment != ".":
+            output.append(segment)
+    if path.endswith(("/.", "/..")):
+        output.append("")
+    return f"{scheme}{sep}{authority}/{'/'.join(output)}{after}"
+
+
+def triple_digests(quads: Iterator[ox.Quad], resolve: bool = False) -> Counter[bytes]:
     """Each triple's digest with how often it came (a dump of distinct triples has all counts 1)."""
-    return Counter(digest(triple_key(q)) for q in quads)
+    key = resolved_key if resolve else triple_key
+    return Counter(digest(key(q)) for q in quads)
 
 
-def rapper_triples(path: Path, syntax: str) -> Counter[bytes]:
-    return triple_digests(rapper_quads(path, syntax))
+def rapper_triples(path: Path, syntax: str, resolve: bool = False) -> Counter[bytes]:
+    return triple_digests(rapper_quads(path, syntax), resolve)
 
 
 def rdflib_jsonld(path: Path) -> Counter[bytes]:

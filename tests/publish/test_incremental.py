@@ -64,7 +64,7 @@ def test_changing_one_record_converts_one_and_the_delta_applies(tmp_path: Path) 
     _holds(tmp_path / "v1", tmp_path / "v2")
     log = _changelog(tmp_path / "v2")
     assert [c["nct_id"] for c in log["changed"]] == ["NCT00000003"]  # type: ignore[index,union-attr]
-    assert log["added"] == [] and log["withdrawn"] == []
+    assert log["added"] == [] and log["withdrawn"] == [] and log["restated"] == []
     assert log["summary"] == second.delta and second.delta["unchanged"] == 5  # type: ignore[index]
     added, removed = _delta(tmp_path / "v2")
     assert all("NCT00000003" in line or "/build/" in line for line in added | removed)
@@ -134,8 +134,8 @@ def test_a_previous_release_converted_differently_is_not_reused(tmp_path: Path) 
     summary = _build(inputs, tmp_path / "v2", previous=tmp_path / "v1")
     assert (summary.converted, summary.reused) == (2, 0) and "converted differently" in summary.reuse
     _holds(tmp_path / "v1", tmp_path / "v2")
-    changed = _changelog(tmp_path / "v2")["changed"]
-    assert [(c["nct_id"], c["record_changed"]) for c in changed] == [(n, False) for n in STUDIES[:2]]  # type: ignore[index,union-attr]
+    log = _changelog(tmp_path / "v2")
+    assert log["changed"] == [] and [r["nct_id"] for r in log["restated"]] == STUDIES[:2]  # type: ignore[union-attr,index]
 
 
 def test_previous_must_be_a_release(tmp_path: Path) -> None:
@@ -149,3 +149,27 @@ def test_previous_must_be_a_release(tmp_path: Path) -> None:
 def _raw_lines(path: Path) -> list[str]:
     with gzip.open(path, "rt", encoding="utf-8") as dump:
         return [line.rstrip("\n") for line in dump]
+
+
+def test_a_study_quarantined_now_is_withdrawn_with_the_reason(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path / "in", ids=STUDIES[:3])
+    _build(inputs, tmp_path / "v1")
+    _inputs(inputs, {"NCT00000002": {"startDateStruct": {"date": "sometime in 2020"}}}, ids=STUDIES[:3])
+    summary = _build(inputs, tmp_path / "v2", previous=tmp_path / "v1")
+    assert (summary.published, summary.quarantined, summary.reused) == (2, 1, 2)
+    withdrawn = _changelog(tmp_path / "v2")["withdrawn"]
+    assert [w["nct_id"] for w in withdrawn] == ["NCT00000002"]  # type: ignore[index,union-attr]
+    assert withdrawn[0]["reason"].startswith("quarantined: map:")  # type: ignore[index]
+    _holds(tmp_path / "v1", tmp_path / "v2")
+
+
+def test_a_lexicon_given_to_the_build_is_part_of_the_fingerprint(tmp_path: Path) -> None:
+    from kg.linking.lexicon import DEFAULTS
+
+    lexicon = sorted(DEFAULTS.glob("*.tsv"))[0]
+    inputs = _inputs(tmp_path / "in", ids=STUDIES[:2])
+    _build(inputs, tmp_path / "v1")
+    summary = _build(inputs, tmp_path / "v2", previous=tmp_path / "v1", lexicons=[str(lexicon)])
+    assert (summary.converted, summary.reused) == (2, 0) and "converted differently" in summary.reuse
+    again = _build(inputs, tmp_path / "v3", previous=tmp_path / "v2", lexicons=[str(lexicon)])
+    assert (again.converted, again.reused) == (0, 2)

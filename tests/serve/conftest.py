@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -30,6 +31,9 @@ class Server:
     def __init__(self, release: Path, *options: str) -> None:
         script = Path(sys.executable).with_name("trialkg")
         command = [str(script)] if script.exists() else [sys.executable, "-m", "kg"]
+        setpriv = shutil.which("setpriv")
+        if setpriv:  # the server gets SIGTERM if pytest dies, even by SIGKILL: none outlives a test run
+            command = [setpriv, "--pdeathsig", "TERM", "--", *command]
         self.output: queue.Queue[str] = queue.Queue()
         self.log: list[str] = []
         self.process = subprocess.Popen(

@@ -14,7 +14,7 @@ NCT00000002 "Aspirin and Breathing": RECRUITING, PHASE2, interventional, enrollm
 NCT00000003 "Vaccine X Against COVID-19": RECRUITING, PHASE1, interventional, enrollment 31, start 2022.
     Lead Acme Pharma, no collaborators. Condition COVID-19 (D000086382; D003141). Interventions Vaccine X,
     Aspirin. Sites: Acme Clinical Unit, Boston, US (NOT_YET_RECRUITING); Hôpital Test, Paris, FR
-    (RECRUITING). No references.
+    (RECRUITING). Official Li Wei of 北京协和医院 (an organisation IRI that is not ASCII). No references.
 NCT00000004 "Asthma and COVID-19 Registry": ACTIVE_NOT_RECRUITING, no phase, observational, enrollment
     500, start 2021-01-15. Lead Beta Biotech, collaborator Acme Pharma. Conditions Asthma, COVID-19
     (D001249, D000086382; no ancestors). No interventions. Sites: Hôpital Test, Paris, FR
@@ -111,6 +111,9 @@ def known_studies() -> list[dict[str, Any]]:
     _set(s3, "contactsLocationsModule", locations=[
         _site("Acme Clinical Unit", "Boston", "United States", "NOT_YET_RECRUITING"),
         _site("Hôpital Test", "Paris", "France", "RECRUITING"),
+    ])
+    _set(s3, "contactsLocationsModule", overallOfficials=[
+        {"name": "Li Wei", "affiliation": "北京协和医院", "role": "STUDY_CHAIR"},  # an IRI that is not ASCII
     ])
     del s3["protocolSection"]["referencesModule"]
 

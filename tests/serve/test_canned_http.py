@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from kg import query as q
-from tests.test_canned_queries import EXAMPLE_PARAMS
+from tests.test_canned_queries import example_params
 
 NAMES = sorted(q.canned())
 
@@ -34,7 +34,7 @@ def test_listing(http: httpx.Client) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_same_answers_as_trialkg_query(http: httpx.Client, known_release: Path, name: str) -> None:
-    params = EXAMPLE_PARAMS.get(name, {})
+    params = example_params(name)
     columns, rows = q.run(q.open_store(str(known_release)), q.resolve(name), params)
     assert rows or name in ("trials-recruiting-in-country",), "the test release should answer every query"
     as_json = http.get(f"/queries/{name}.json", params=params)

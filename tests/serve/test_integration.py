@@ -14,7 +14,7 @@ from SPARQLWrapper import CSV, GET, JSON, POST, XML, SPARQLWrapper
 
 from kg import query as q
 from tests.serve.conftest import Server
-from tests.test_canned_queries import EXAMPLE_PARAMS
+from tests.test_canned_queries import example_params
 
 Rows = list[dict[str, str]]
 
@@ -52,7 +52,7 @@ def test_sparqlwrapper_gets_the_same_answers_as_trialkg_query(
     server: Server, known_release: Path, name: str, fmt: str, method: str
 ) -> None:
     canned = q.resolve(name)
-    params = EXAMPLE_PARAMS.get(name, {})
+    params = example_params(name)
     expected = q.run(q.open_store(str(known_release)), canned, params)
 
     client = SPARQLWrapper(f"{server.url}/sparql")

@@ -109,3 +109,16 @@ def test_iris_that_are_not_web_addresses_are_not_links(http: httpx.Client) -> No
     page = http.get("/trial/NCT00000004", headers={"Accept": "text/html"}).text
     assert "javascript:alert(document.cookie)" in page  # shown, as text
     assert 'href="javascript:' not in page.lower()
+
+
+def test_iris_beyond_ascii(http: httpx.Client) -> None:
+    org = "/org/北京协和医院"
+    response = http.get(org, headers={"Accept": "text/html"})
+    assert response.status_code == 200 and "<h1>北京协和医院</h1>" in response.text
+    encoded = "/org/%E5%8C%97%E4%BA%AC%E5%8D%8F%E5%92%8C%E5%8C%BB%E9%99%A2"
+    assert f'<{encoded}.ttl>; rel="alternate"' in response.headers["link"]
+    assert f'<{T.rstrip("/")}{encoded}>; rel="canonical"' in response.headers["link"]
+    assert 'href="/trial/NCT00000003/official/1"' in response.text  # incoming: the official
+    triples = _triples(http.get(org + ".nt"), ox.RdfFormat.N_TRIPLES)
+    assert ox.Triple(ox.NamedNode(f"{T}org/北京协和医院"), ox.NamedNode("https://schema.org/name"),
+                     ox.Literal("北京协和医院")) in triples  # fmt: skip
