@@ -170,7 +170,7 @@ def main() -> None:
 
 
 def _ms(seconds: float | None) -> str:
-    return "> cap" if seconds is None else f"{seconds * 1000:.1f}ms" if seconds < 10 else f"{seconds:.1f}s"
+    return "> cap" if seconds is None else f"{seconds * 1000:.1f}ms" if seconds < 1 else f"{seconds:.2f}s"
 
 
 def _row(name: str, ox_fig: dict[str, Any], rd: dict[str, Any] | None, rdflib_cap: float) -> dict[str, Any]:

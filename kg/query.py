@@ -7,8 +7,8 @@ A canned query is a ``queries/NAME.rq`` file whose header comments declare it as
     # param: country string  Country name as the registry writes it
 
 Parameters are bound as RDF terms, never pasted into the text: each value becomes a typed term
-(pyoxigraph escapes it) and the query gets a trailing ``VALUES`` clause that joins those terms to
-its pattern, as SPARQL 1.1 defines. This works the same on the embedded store and on any remote
+(pyoxigraph escapes it) and the query gets a ``VALUES`` clause of those terms (see :func:`prepared`),
+as SPARQL 1.1 defines. This works the same on the embedded store and on any remote
 endpoint, and no value can change the structure of a query.
 """
 
@@ -97,14 +97,34 @@ def bind(query: CannedQuery, values: dict[str, str]) -> dict[str, ox.NamedNode |
     return {name: _term(known[name], values[name]) for name in known}
 
 
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
 def prepared(query: CannedQuery, values: dict[str, str] | None = None) -> str:
-    """The query text with its parameters bound by a trailing ``VALUES`` clause."""
+    """The query text with its parameters bound by a ``VALUES`` clause of RDF terms.
+
+    The clause opens the query's WHERE group, so engines join it first and evaluate the pattern only
+    for the given values. Where the query itself assigns a parameter variable (``BIND(... AS ?p)`` or
+    ``(... AS ?p)``), which a VALUES clause before it would clash with, the clause is appended at the
+    end instead (joined with the query's results, as SPARQL 1.1 defines).
+    """
     terms = bind(query, values or {})
     if not terms:
         return query.text
     names = " ".join(f"?{name}" for name in terms)
     row = " ".join(str(term) for term in terms.values())
-    return f"{query.text.rstrip()}\nVALUES ({names}) {{ ({row}) }}\n"
+    clause = f"VALUES ({names}) {{ ({row}) }}"
+    code = _without_comments(query.text)
+    match = _WHERE.search(code)
+    assigned = any(re.search(rf"\bAS\s+\?{re.escape(name)}\b", code, re.IGNORECASE) for name in terms)
+    if match is None or assigned:
+        return f"{query.text.rstrip()}\n{clause}\n"
+    return f"{query.text[: match.end()]}\n  {clause}\n{query.text[match.end() :]}"
+
+
+def _without_comments(text: str) -> str:
+    """The text with each comment line blanked out (same length), so positions still match the original."""
+    return re.sub(r"(?m)^\s*#.*$", lambda m: " " * len(m.group(0)), text)
 
 
 def _term(param: Param, value: str) -> ox.NamedNode | ox.Literal:

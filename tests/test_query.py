@@ -124,3 +124,14 @@ def test_output_formats_round_trip(release: str, fmt: str) -> None:
         assert parsed == rows
     else:
         assert text.splitlines()[0].split() == columns and len(text.splitlines()) == len(rows) + 2
+
+
+def test_values_open_the_where_group_unless_the_query_assigns_the_variable(tmp_path: Path) -> None:
+    plain = tmp_path / "a.rq"
+    plain.write_text("# param: x string\nSELECT ?s WHERE { ?s ?p ?x }\n")
+    text = q.prepared(q.load_query(plain), {"x": "v"})
+    assert text.index('VALUES (?x) { ("v") }') < text.index("?s ?p ?x")
+    assigned = tmp_path / "b.rq"
+    assigned.write_text('# param: x string\nSELECT ?x WHERE { ?s ?p ?o BIND(STR(?o) AS ?x) }\n')
+    text = q.prepared(q.load_query(assigned), {"x": "v"})
+    assert text.rstrip().endswith('VALUES (?x) { ("v") }')

@@ -5,6 +5,7 @@ and MeSH descriptors, reused vocabularies where a term fits and ``tkg:`` terms e
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode
@@ -394,10 +395,19 @@ def _date(value: str | None) -> Literal | None:
     return date(value) if value else None
 
 
+_DOT_SEGMENT = re.compile(r"/\.\.?(?:/|$)")
+
+
 def _iri(value: str | None) -> NamedNode | None:
-    if not value or any(c in value for c in ' <>"{}|\\^`'):
+    """A link as an IRI, or ``None`` where it is not one. Punctuation that ends the sentence a link
+    stood in is dropped; an IRI with dot segments is refused, since Turtle parsers resolve those away
+    (``…/overview/.`` would be one IRI in N-Triples and another in Turtle)."""
+    if not value:
+        return None
+    value = value.strip().rstrip(".,;:")
+    if any(c in value for c in ' <>"{}|\\^`') or _DOT_SEGMENT.search(value.split("?")[0]):
         return None
     try:
-        return NamedNode(value.strip())
+        return NamedNode(value)
     except ValueError:
         return None

@@ -72,3 +72,12 @@ def test_mapping_is_deterministic_and_base_is_configurable() -> None:
     assert isomorphic(_graph(), _graph())
     other = _graph("http://example.org/kg")
     assert (URIRef("http://example.org/kg/trial/NCT01234567"), RDF.type, TKG.ClinicalStudy) in other
+
+
+def test_links_lose_trailing_punctuation_and_never_keep_dot_segments() -> None:
+    """Regression: NCT05450016 links ``…/yolov3-overview/.``, which Turtle parsers read as another IRI."""
+    from kg.mapping.rdf import _iri
+
+    assert _iri("https://viso.ai/deep-learning/yolov3-overview/.") == _iri("https://viso.ai/deep-learning/yolov3-overview/")
+    assert _iri("https://example.org/a/../b") is None
+    assert _iri("https://example.org/page.html") is not None

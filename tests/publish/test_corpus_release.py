@@ -86,7 +86,6 @@ def test_the_turtle_holds_the_same_triples(corpus_release) -> None:
     assert turtle == rapper_triples(release / layout.NTRIPLES, "ntriples", resolve=True)
 
 
-@pytest.mark.xfail(reason="kg/mapping/rdf.py publishes link IRIs with dot segments (reported)", strict=False)
 def test_no_published_iri_has_dot_segments(corpus_release) -> None:
     """``<https://viso.ai/deep-learning/yolov3-overview/.>`` (NCT05450016, a link with a full stop after
     it) is one IRI in N-Triples and another (without the dot) to a Turtle parser: such IRIs should not be
