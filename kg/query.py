@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -141,22 +142,59 @@ def _term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
     return ox.Literal(value)
 
 
+class Source(Protocol):
+    """Anything SELECT queries can run on: a release's embedded store or a remote SPARQL endpoint."""
+
+    def select(self, text: str) -> tuple[list[str], list[Row]]:
+        """The query's columns and rows, every cell as its lexical form ('' where unbound)."""
+        ...
+
+
+class LocalStore:
+    """A :class:`Source` over a pyoxigraph store (a release's ``store/``, opened read-only)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def select(self, text: str) -> tuple[list[str], list[Row]]:
+        try:
+            result = self.store.query(text)
+        except (SyntaxError, OSError, RuntimeError) as exc:
+            raise QueryError(str(exc)) from exc
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("only SELECT queries give rows")
+        columns = [v.value for v in result.variables]
+        rows = [{c: (solution[c].value if solution[c] is not None else "") for c in columns} for solution in result]
+        return columns, rows
+
+
 def open_store(release: str) -> ox.Store:
     path = layout.require_release(release) / layout.STORE
     return ox.Store.read_only(str(path))
 
 
-def run(store: ox.Store, query: CannedQuery, values: dict[str, str] | None = None) -> tuple[list[str], list[Row]]:
-    """Run a SELECT query; every cell as its lexical form ('' where unbound)."""
+def open_source(release: str | None = None, endpoint: str | None = None, **remote: object) -> Source:
+    """The release's embedded store, or a remote endpoint (``remote`` options go to :mod:`kg.remote`)."""
+    if (release is None) == (endpoint is None):
+        raise QueryError("give either --data DIR (a release built by `trialkg build`) or --endpoint URL")
+    if endpoint is not None:
+        from kg.remote import RemoteEndpoint
+
+        return RemoteEndpoint.connect(endpoint, **remote)  # type: ignore[arg-type]
+    assert release is not None
+    return LocalStore(open_store(release))
+
+
+def run(
+    source: ox.Store | Source, query: CannedQuery, values: dict[str, str] | None = None
+) -> tuple[list[str], list[Row]]:
+    """Run a canned SELECT query with its parameters bound; every cell as its lexical form ('' where unbound)."""
+    if isinstance(source, ox.Store):
+        source = LocalStore(source)
     try:
-        result = store.query(prepared(query, values))
-    except (SyntaxError, OSError, RuntimeError) as exc:
+        return source.select(prepared(query, values))
+    except QueryError as exc:
         raise QueryError(f"{query.name}: {exc}") from exc
-    if not isinstance(result, ox.QuerySolutions):
-        raise QueryError(f"{query.name}: only SELECT queries give rows")
-    columns = [v.value for v in result.variables]
-    rows = [{c: (solution[c].value if solution[c] is not None else "") for c in columns} for solution in result]
-    return columns, rows
 
 
 def _table(columns: list[str], rows: list[Row]) -> str:
