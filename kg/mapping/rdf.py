@@ -16,7 +16,7 @@ from kg.linking.lexicon import CLOSE, Lexicon, default_lexicon, name_key
 from kg.linking.names import intervention_key, intervention_mesh, registry_mesh, resolve_ui
 from kg.linking.orgs import OrgResolver
 from kg.mapping.iris import local, slug
-from kg.mapping.namespaces import DCTERMS, DEFAULT_BASE, GEO, PROV, RDF, RDFS, SCHEMA, SKOS, TKG
+from kg.mapping.namespaces import DCTERMS, DEFAULT_BASE, GEO, RDF, RDFS, SCHEMA, SKOS, TKG
 from kg.mapping.terms import Triples, boolean, date, decimal, english, integer
 from kg.model import Contact, DateStruct, Location, MeshTerm, Organization, Study
 
@@ -31,15 +31,11 @@ MESH = "http://id.nlm.nih.gov/mesh/"
 class Mapper:
     """Maps studies to triples under one base IRI."""
 
-    def __init__(self, base: str = DEFAULT_BASE, *, provenance: bool = True, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, base: str = DEFAULT_BASE, *, lexicon: Lexicon | None = None) -> None:
         #: MeSH names, ROR organisations and mappings (kg.linking.lexicon); default: the shipped ones.
         self.lexicon = lexicon if lexicon is not None else _default_lexicon()
         self.orgs = OrgResolver(self.lexicon)
         self.base = base if base.endswith("/") else base + "/"
-        #: Whether :meth:`map` adds the source record (``{study}/record``); the build adds it itself,
-        #: at publishing time (kg.publish.provenance), so that a study reused from a previous release
-        #: gets the provenance of the record it was read from this time.
-        self.provenance = provenance
 
     def study_iri(self, nct_id: str) -> NamedNode:
         return NamedNode(f"{self.base}trial/{local(nct_id)}")
@@ -61,8 +57,6 @@ class Mapper:
         self._people_and_places(t, s, study)
         self._references(t, s, study)
         self._mesh(t, s, study)
-        if self.provenance:
-            self._provenance(t, s, study)
         return t
 
     # -- the study itself -------------------------------------------------------------------------
@@ -372,18 +366,6 @@ class Mapper:
         for parent in sorted(self.lexicon.broader(ui)):  # only where a lexicon gives tree numbers
             t.add(node, SKOS.broader, NamedNode(MESH + parent), shared=True)
         return node
-
-    def _provenance(self, t: Triples, s: NamedNode, st: Study) -> None:
-        if st.source is None:
-            return
-        record = NamedNode(f"{s.value}/record")
-        t.add(s, PROV.wasDerivedFrom, record)
-        t.add(record, RDF.type, PROV.Entity)
-        t.add(record, TKG.sourceFormat, st.source.format)
-        t.add(record, PROV.atLocation, st.source.location)
-        t.add(record, TKG.sha256, st.source.sha256)
-        t.add(record, TKG.registryVersion, st.version_holder)
-        t.add(record, TKG.lastUpdate, _date(st.last_update) if st.last_update else None)
 
 
 @lru_cache(maxsize=1)

@@ -33,8 +33,8 @@ from kg.publish import release as layout
 from kg.publish.checking import checked, default_jobs
 from kg.publish.dumps import Dumps, shared_graph
 from kg.publish.finish import Options, describe, write_report
-from kg.publish.provenance import activity_iri, activity_lines, file_digest, fingerprint, record_lines
-from kg.publish.spool import Activity, Content, Previous, Spool, Spooled, Version
+from kg.publish.provenance import activity_iri, activity_lines, file_digest, fingerprint, record_lines, version_of
+from kg.publish.spool import Activity, Content, Previous, Spool, Spooled
 from kg.sources import Rejected, read
 
 T = TypeVar("T")
@@ -126,7 +126,7 @@ def build(
     will be; default: beside ``void.ttl``) and ``publisher`` go into ``void.ttl``."""
     started, clock = datetime.now(UTC), time.monotonic()
     summary = BuildSummary(started=started.isoformat(timespec="seconds"), previous=previous)
-    mapper = Mapper(base, provenance=False, lexicon=load_all(lexicons or []))  # lexicons: kg.linking.lexicon
+    mapper = Mapper(base, lexicon=load_all(lexicons or []))  # lexicons: kg.linking.lexicon
     base = mapper.base
     print_ = fingerprint(base, [f"lexicon {file_digest(path)}" for path in lexicons or []])
     options = Options(endpoint_url, release_version, download_url, publisher)
@@ -185,14 +185,7 @@ def _ingest(
         if isinstance(record, Rejected):
             _quarantine(summary, work, record.location, record.nct_id, "parse", record.reason)
             continue
-        source = record.source
-        version = Version(
-            record.last_update,
-            record.version_holder or "",
-            source.format if source else "",
-            source.location if source else "",
-            source.sha256 if source else "",
-        )
+        version = version_of(record)
         reused = old.lookup(record.nct_id, version.sha256) if old else None
         try:
             spool.put(record.nct_id, version, _content(mapper, record, reused))

@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode
 
 from kg import __version__
+from kg.mapping.iris import local
 from kg.mapping.namespaces import DCTERMS, PROV, RDF, RDFS, SCHEMA, TKG
 from kg.mapping.terms import Triples, date
+from kg.model import Study
 from kg.publish.spool import Activity, Version
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
@@ -79,6 +82,33 @@ def activity_iri(base: str, fingerprint_: str, inputs: Iterable[tuple[str, str]]
 
 def agent_iri(base: str, version: str = __version__) -> str:
     return f"{base}software/trialkg/{version}"
+
+
+def version_of(study: Study) -> Version:
+    """Which copy of the study this is (what decides the newest) and where it was read from."""
+    source = study.source
+    return Version(
+        study.last_update,
+        study.version_holder or "",
+        source.format if source else "",
+        source.location if source else "",
+        source.sha256 if source else "",
+    )
+
+
+def study_lines(study: Study, base: str) -> list[str]:
+    """The provenance of one study converted on its own (outside a build): its record and conversion, and
+    the conversion's activity, named as a build of just this study would name it."""
+    version = version_of(study)
+    iri = activity_iri(base, _plain_fingerprint(base), [(study.nct_id, version.sha256)])
+    activity = Activity(iri, __version__)
+    study_iri = f"{base}trial/{local(study.nct_id)}"
+    return sorted({*record_lines(study_iri, version, activity, base), *activity_lines(activity, base)})
+
+
+@cache
+def _plain_fingerprint(base: str) -> str:
+    return fingerprint(base)
 
 
 def record_lines(study_iri: str, version: Version, activity: Activity, base: str) -> list[str]:

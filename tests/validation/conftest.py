@@ -10,6 +10,7 @@ import pytest
 import rdflib
 
 from kg.mapping.rdf import Mapper
+from kg.publish.provenance import study_lines
 from kg.sources import Rejected, read
 from kg.validation.engine import Validator
 from kg.validation.results import Report
@@ -36,7 +37,8 @@ def json_corpus(corpus: Path) -> list[MappedStudy]:
     for record in read([str(corpus / "ctgov-json")]):
         assert not isinstance(record, Rejected), record
         triples = mapper.map(record)
-        studies.append(MappedStudy(record.nct_id, _lines(triples.own), _lines(triples.shared)))
+        own = (*_lines(triples.own), *study_lines(record, mapper.base))  # with its provenance, as the build does
+        studies.append(MappedStudy(record.nct_id, own, _lines(triples.shared)))
     assert studies, f"no records in {corpus / 'ctgov-json'}"
     return studies
 

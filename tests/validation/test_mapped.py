@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from kg.mapping.rdf import Mapper
+from kg.publish.provenance import study_lines
 from kg.sources.ctgov_json import parse_study
 from kg.validation.engine import Validator
 from kg.validation.report import short
@@ -20,8 +21,12 @@ def validator() -> Validator:
 
 
 def lines(study: dict, base: str = "https://w3id.org/trialkg/") -> list[str]:  # type: ignore[type-arg]
-    triples = Mapper(base).map(parse_study(study, "test.json"))  # type: ignore[arg-type]
-    return [f"{t.subject} {t.predicate} {t.object} ." for t in triples.own | triples.shared]
+    """The study's triples as the build validates them: mapped, with its provenance (kg.publish)."""
+    record = parse_study(study, "test.json")  # type: ignore[arg-type]
+    triples = Mapper(base).map(record)
+    return [f"{t.subject} {t.predicate} {t.object} ." for t in triples.own | triples.shared] + study_lines(
+        record, base
+    )
 
 
 def test_the_mapped_test_record_conforms_without_any_result(validator: Validator) -> None:
