@@ -7,7 +7,7 @@ checks the whole pipeline (parse -> map -> validate -> publish -> query) against
 Column semantics (DESIGN.md, "The flat summary"): codes are API v2 codes whatever the input format;
 multi-valued cells are the distinct values, sorted (code-point order), joined with ``|``; absent values are
 empty.  XML text is stripped of leading and trailing whitespace and, as the project's XML reader does for
-names and labels (``kg.sources.ctgov_xml._line``: a decision we follow, not code we reuse), an inner run of
+names and labels (``kg.sources.ctgov_xml_values.line``: a decision we follow, not code we reuse), an inner run of
 whitespace counts as one space (``School of Medicine,  Slovenia`` in NCT02147249).  The legacy XML carries
 MeSH terms by name only: its ``condition_mesh`` holds the UIs of the names the shipped default lexicon
 (``kg/lexicons/*.sssom.tsv``, read here with ``csv``) maps with ``skos:exactMatch``, the others are empty.

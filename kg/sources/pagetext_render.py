@@ -13,7 +13,7 @@ from typing import Any
 
 from kg import codes
 from kg.model import ArmGroup, Contact, DateStruct, ResponsibleParty, Study
-from kg.sources.pagetext import (
+from kg.sources.pagetext_layout import (
     BASIC_SLOTS,
     CONTACT_LABELS,
     ELIGIBILITY_SLOTS,
@@ -27,12 +27,11 @@ from kg.sources.pagetext import (
     arm_intervention_name,
     design_slots,
     one_line,
-    parse_geo,
     place,
-    read_organizations,
     split_tail,
     text_lines,
 )
+from kg.sources.pagetext_sections import parse_geo, read_organizations
 
 Org = tuple[str | None, str | None]
 
