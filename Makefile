@@ -38,8 +38,18 @@ lint: $(STAMP)
 	$(BIN)/ruff check kg tests bench
 	$(BIN)/mypy kg
 
-bench: $(STAMP)
+# The benchmarks, each reporting ratios against a baseline run in the same command (see bench/*.py).
+BENCH_RELEASE := build/bench-release
+CORPUS        ?= ../shared/corpus
+$(BENCH_RELEASE)/void.ttl: $(STAMP)
+	$(BIN)/trialkg build $(CORPUS)/ctgov-json $(CORPUS)/ctgov-xml ../shared/seeds --out $(BENCH_RELEASE) --quiet
+
+bench: $(BENCH_RELEASE)/void.ttl
 	$(BIN)/python bench/bench_build.py
+	$(BIN)/python bench/bench_incremental.py
+	$(BIN)/python bench/bench_queries.py --release $(BENCH_RELEASE)
+	$(BIN)/python bench/bench_load.py --release $(BENCH_RELEASE)
+	$(BIN)/python bench/bench_analyze.py --release $(BENCH_RELEASE)
 
 clean:
 	rm -rf build $(VENV)

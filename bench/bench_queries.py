@@ -21,38 +21,20 @@ import gzip
 import json
 import math
 import multiprocessing
-import os
 import re
 import statistics
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import common  # noqa: E402  (bench/: the release measured; puts the project on sys.path)
 
 from kg import query as q  # noqa: E402
 
 #: Values for the queries' parameters, by parameter name ("sponsor": the release's top sponsor).
 VALUES = {"mesh": "D001249", "country": "US"}
-
-
-def _release(args: argparse.Namespace) -> Path:
-    if args.release:
-        return Path(args.release)
-    corpus = Path(args.corpus or os.environ.get("TRIALKG_CORPUS") or ROOT.parent / "shared" / "corpus") / "ctgov-json"
-    if not corpus.is_dir():
-        sys.exit(f"no JSON corpus at {corpus}; pass --corpus DIR or --release DIR")
-    from kg.publish.build import build
-
-    out = Path(tempfile.mkdtemp(prefix="bench-queries-")) / "release"
-    print(f"building a release of {corpus} in {out} ...", flush=True)
-    build([str(corpus)], str(out), validate=False, progress=False)
-    return out
 
 
 def _value(param: q.Param, values: dict[str, str]) -> str:
@@ -139,7 +121,7 @@ def main() -> None:
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
 
-    release = _release(args)
+    release = common.release(args.release, args.corpus)
     store = q.open_store(str(release))
     _, top = q.run(store, q.resolve("top-sponsors"))
     triples = len(store)

@@ -5,7 +5,9 @@ TrialkgError
 ├── RecordError           one record cannot be parsed (the build quarantines it and goes on)
 ├── ValidationError       data or shapes cannot be validated at all (not: data that does not conform)
 ├── ReleaseError          a release directory is missing, incomplete or cannot be written
-└── QueryError            a canned query is unknown, a parameter is missing or a query fails
+├── QueryError            a canned query is unknown, a parameter is missing or a query fails (locally or remotely)
+├── LoadError             a release cannot be pushed into a triple store, or the store disagrees after loading
+└── AnalyticsError        an analysis cannot run: a bad filter value, or an output directory that is a release
 """
 
 from __future__ import annotations
@@ -32,4 +34,12 @@ class ReleaseError(TrialkgError):
 
 
 class QueryError(TrialkgError):
+    pass
+
+
+class LoadError(TrialkgError):
+    pass
+
+
+class AnalyticsError(TrialkgError):
     pass
