@@ -129,3 +129,14 @@ def rapper_count(path: Path, syntax: str) -> int:
     match = re.search(r"Parsing returned (\d+) triple", message)
     assert match, message
     return int(match.group(1))
+
+
+def stop(process: subprocess.Popen[Any]) -> None:
+    """Stop a server started by a test, by its pid: SIGTERM, then SIGKILL if it lingers."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)

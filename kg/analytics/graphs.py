@@ -20,7 +20,7 @@ data gives the same graphs (and the same seeded communities).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 from networkx.algorithms import bipartite
@@ -58,17 +58,23 @@ def _add_edges(graph: nx.Graph, weights: Counter[tuple[str, str]]) -> None:
         graph.add_edge(a, b, weight=weight)
 
 
-def sponsor_intervention(data: Extract) -> nx.Graph:
+def _two_mode(name: str, data: Extract, left: Mapping[str, Iterable[str]]) -> nx.Graph:
+    """``left`` (by study) × the studies' interventions; weight: the studies they share."""
     weights: Counter[tuple[str, str]] = Counter()
-    for study, leads in data.leads.items():
-        for sponsor in leads:
+    for study, nodes in left.items():
+        for node in nodes:
             for intervention in data.interventions.get(study, ()):
-                weights[(sponsor, intervention)] += 1
-    graph = nx.Graph(name="sponsor-intervention")
-    add_nodes(graph, data, (s for s, _ in weights), bipartite=0)
+                weights[(node, intervention)] += 1
+    graph = nx.Graph(name=name)
+    add_nodes(graph, data, (a for a, _ in weights), bipartite=0)
     add_nodes(graph, data, (i for _, i in weights), bipartite=1)
     _add_edges(graph, weights)
     return graph
+
+
+def sponsor_intervention(data: Extract) -> nx.Graph:
+    """Lead sponsors × interventions."""
+    return _two_mode("sponsor-intervention", data, data.leads)
 
 
 def projections(two_mode: nx.Graph) -> tuple[nx.Graph, nx.Graph]:
@@ -103,16 +109,8 @@ def collaboration(data: Extract) -> nx.Graph:
 
 
 def condition_intervention(data: Extract) -> nx.Graph:
-    weights: Counter[tuple[str, str]] = Counter()
-    for study, conditions in data.conditions.items():
-        for condition in conditions:
-            for intervention in data.interventions.get(study, ()):
-                weights[(condition, intervention)] += 1
-    graph = nx.Graph(name="condition-intervention")
-    add_nodes(graph, data, (c for c, _ in weights), bipartite=0)
-    add_nodes(graph, data, (i for _, i in weights), bipartite=1)
-    _add_edges(graph, weights)
-    return graph
+    """MeSH condition descriptors × interventions."""
+    return _two_mode("condition-intervention", data, data.conditions)
 
 
 def build_all(data: Extract) -> dict[str, nx.Graph]:

@@ -24,6 +24,7 @@ from kg.load.loader import Loader, Target
 from kg.load.protocol import Client
 from kg.load.stores import resolve
 from kg.remote import RemoteEndpoint
+from tests.fixtures import stop
 from tests.serve.known_release import build_known_release
 
 STARTUP_SECONDS = 60
@@ -86,13 +87,7 @@ class OxigraphServer:
         return False
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        stop(self.process)
 
     # helpers for the tests
 

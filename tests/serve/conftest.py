@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.fixtures import stop
 from tests.serve.known_release import build_known_release
 
 STARTUP_SECONDS = 60
@@ -104,13 +105,7 @@ class Server:
         return found
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        stop(self.process)
 
 
 @pytest.fixture(scope="session")
