@@ -77,7 +77,7 @@ TOP_TABLES: dict[str, tuple[str, str, str, str | None]] = {
                                "degree", None),
     "top-pagerank-sponsors": ("Organisations by PageRank (collaboration)", "collaboration", "pagerank", None),
     "top-brokers": ("Organisations between others (collaboration, betweenness)", "collaboration", "betweenness", None),
-    "top-lead-sponsors": ("Lead sponsors by studies of interventions (sponsor-intervention, weighted degree)",
+    "top-sponsors": ("Sponsors by studies of interventions (sponsor-intervention, weighted degree)",
                           "sponsor-intervention", "weighted_degree", "organisation"),
     "top-interventions": ("Interventions by sponsors' studies (sponsor-intervention, weighted degree)",
                           "sponsor-intervention", "weighted_degree", "intervention"),

@@ -4,15 +4,18 @@ Every node is keyed by its IRI and carries ``iri``, ``kind`` and ``name`` (and `
 again, which Gephi shows); every edge carries ``weight``. Nodes are added in IRI order, so the same
 data gives the same graphs (and the same seeded communities).
 
-* ``sponsor-intervention`` -- lead sponsors and the intervention concepts their studies use; weight =
-  number of studies (the edges of the canned query sponsor-intervention-edges).
+* ``sponsor-intervention`` -- every sponsor of the studies (lead sponsors and collaborators) and every
+  intervention concept they use, linked when a study has both; weight = number of studies, and
+  ``lead_studies`` = those the organisation leads (the edges of the canned query
+  sponsor-intervention-edges are the edges with ``lead_studies`` > 0). A sponsor whose studies list no
+  intervention is in it, with no edge.
 * ``sponsor-projection``, ``intervention-projection`` -- its two weighted projections
   (:func:`networkx.algorithms.bipartite.weighted_projected_graph`): sponsors linked by the interventions
   they share, interventions linked by the sponsors they share; weight = number of shared neighbours.
 * ``collaboration`` -- every organisation that is lead sponsor or collaborator of a study, linked to the
   others of the same study; weight = number of studies (the canned query cosponsorship-pairs).
-* ``condition-intervention`` -- the MeSH descriptors of the studies' conditions and the intervention
-  concepts of the same studies; weight = number of studies.
+* ``condition-intervention`` -- the MeSH descriptors of the studies' conditions and their intervention
+  concepts, linked when a study has both; weight = number of studies.
 * ``similarity`` -- studies linked to their most similar studies (see :mod:`kg.analytics.similarity`);
   weight = the similarity score.
 """
@@ -31,10 +34,10 @@ from kg.analytics.extract import Extract
 NETWORKS: dict[str, str] = {
     "collaboration": "Organisations (lead sponsors and collaborators) linked when they sponsor a study together; "
     "weight = studies.",
-    "sponsor-intervention": "Lead sponsors and the interventions their studies use; weight = studies.",
-    "sponsor-projection": "Lead sponsors linked when they study the same intervention; weight = shared interventions.",
-    "intervention-projection": "Interventions linked when the same lead sponsor studies both; "
-    "weight = shared sponsors.",
+    "sponsor-intervention": "Sponsors (lead and collaborators) and the interventions of their studies; "
+    "weight = studies.",
+    "sponsor-projection": "Sponsors linked when they study the same intervention; weight = shared interventions.",
+    "intervention-projection": "Interventions linked when the same sponsor studies both; weight = shared sponsors.",
     "condition-intervention": "MeSH descriptors of conditions and the interventions tried for them; weight = studies.",
     "similarity": "Studies linked to their most similar studies (shared condition MeSH descriptors and "
     "interventions); weight = Jaccard similarity.",
@@ -58,23 +61,29 @@ def _add_edges(graph: nx.Graph, weights: Counter[tuple[str, str]]) -> None:
         graph.add_edge(a, b, weight=weight)
 
 
-def _two_mode(name: str, data: Extract, left: Mapping[str, Iterable[str]]) -> nx.Graph:
-    """``left`` (by study) × the studies' interventions; weight: the studies they share."""
+def _two_mode(
+    name: str, data: Extract, left: Mapping[str, Iterable[str]], leads: Mapping[str, set[str]] | None = None
+) -> nx.Graph:
+    """Every node ``left`` gives a study × every intervention of the studies, linked when a study has both;
+    weight: the number of such studies (and ``lead_studies``: those of them in which ``leads`` has the node)."""
     weights: Counter[tuple[str, str]] = Counter()
+    led: Counter[tuple[str, str]] = Counter()
     for study, nodes in left.items():
         for node in nodes:
             for intervention in data.interventions.get(study, ()):
                 weights[(node, intervention)] += 1
+                led[(node, intervention)] += leads is not None and node in leads.get(study, ())
     graph = nx.Graph(name=name)
-    add_nodes(graph, data, (a for a, _ in weights), bipartite=0)
-    add_nodes(graph, data, (i for _, i in weights), bipartite=1)
-    _add_edges(graph, weights)
+    add_nodes(graph, data, (node for nodes in left.values() for node in nodes), bipartite=0)
+    add_nodes(graph, data, (i for interventions in data.interventions.values() for i in interventions), bipartite=1)
+    for (a, b), weight in sorted(weights.items()):
+        graph.add_edge(a, b, weight=weight, **({"lead_studies": led[(a, b)]} if leads is not None else {}))
     return graph
 
 
 def sponsor_intervention(data: Extract) -> nx.Graph:
-    """Lead sponsors × interventions."""
-    return _two_mode("sponsor-intervention", data, data.leads)
+    """Sponsors (lead and collaborators) × interventions."""
+    return _two_mode("sponsor-intervention", data, {s: data.organisations(s) for s in data.studies}, data.leads)
 
 
 def projections(two_mode: nx.Graph) -> tuple[nx.Graph, nx.Graph]:

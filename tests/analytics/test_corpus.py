@@ -69,21 +69,24 @@ def test_graph_sizes_match_independent_counts(release: Path, analyses: dict, cas
         ?s a tkg:ClinicalStudy . {where} ?s tkg:leadSponsor|tkg:collaborator ?a , ?b .
         FILTER(STR(?a) < STR(?b)) }} }}""")
     assert g["collaboration"].size(weight="weight") == together
-    leads = count(release, f"""SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{
-        ?s a tkg:ClinicalStudy . {where} ?s tkg:leadSponsor ?o ; tkg:intervention/tkg:interventionConcept ?i }}""")
     concepts = count(release, f"""SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{
-        ?s a tkg:ClinicalStudy . {where} ?s tkg:leadSponsor ?o ; tkg:intervention/tkg:interventionConcept ?i }}""")
+        ?s a tkg:ClinicalStudy . {where} ?s tkg:intervention/tkg:interventionConcept ?i }}""")
+    sponsor_pairs = count(release, f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?o ?i WHERE {{
+        ?s a tkg:ClinicalStudy . {where} ?s tkg:leadSponsor|tkg:collaborator ?o ;
+           tkg:intervention/tkg:interventionConcept ?i }} }}""")
     kinds = nx.get_node_attributes(g["sponsor-intervention"], "kind")
-    assert sum(k == "organisation" for k in kinds.values()) == leads
+    assert sum(k == "organisation" for k in kinds.values()) == orgs  # every sponsor of the studies
     assert sum(k == "intervention" for k in kinds.values()) == concepts
-    assert g["sponsor-projection"].number_of_nodes() == leads
+    assert g["sponsor-intervention"].number_of_edges() == sponsor_pairs
+    assert g["sponsor-projection"].number_of_nodes() == orgs
     assert g["intervention-projection"].number_of_nodes() == concepts
     mesh = count(release, f"""SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{
-        ?s a tkg:ClinicalStudy . {where} ?s tkg:conditionMesh ?m ; tkg:intervention/tkg:interventionConcept ?i }}""")
+        ?s a tkg:ClinicalStudy . {where} ?s tkg:conditionMesh ?m }}""")
     mesh_pairs = count(release, f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?m ?i WHERE {{
         ?s a tkg:ClinicalStudy . {where} ?s tkg:conditionMesh ?m ; tkg:intervention/tkg:interventionConcept ?i }} }}""")
     kinds = nx.get_node_attributes(g["condition-intervention"], "kind")
     assert sum(k == "condition" for k in kinds.values()) == mesh
+    assert sum(k == "intervention" for k in kinds.values()) == concepts
     assert g["condition-intervention"].number_of_edges() == mesh_pairs
     assert g["similarity"].number_of_nodes() == studies
     for name, graph in g.items():
@@ -96,7 +99,7 @@ def test_edges_match_the_canned_queries(release: Path, analyses: dict) -> None:
     store = open_store(str(release))
     _, rows = q.run(store, q.resolve("sponsor-intervention-edges"))
     assert {frozenset((r["sponsor"], r["intervention"])): int(r["studies"]) for r in rows} == {
-        frozenset((a, b)): w for a, b, w in g["sponsor-intervention"].edges(data="weight")
+        frozenset((a, b)): n for a, b, n in g["sponsor-intervention"].edges(data="lead_studies") if n
     }
     _, rows = q.run(store, q.resolve("cosponsorship-pairs"))
     assert {frozenset((r["sponsor_a"], r["sponsor_b"])): int(r["studies"]) for r in rows} == {

@@ -12,7 +12,7 @@ import pytest
 
 from kg.analytics import Analysis
 from kg.analytics.graphs import NETWORKS
-from tests.analytics.conftest import ACME, EUH, S1, S2, S4
+from tests.analytics.conftest import ACME, BETA, EUH, S1, S2, S4
 
 KINDS = {"organisation", "intervention", "condition", "study"}
 
@@ -69,8 +69,10 @@ def test_metrics_json_and_top_tables(analysed: tuple[Analysis, Path]) -> None:
     assert [(r["name"], r["weighted_degree"]) for r in top["rows"]] == [
         ("Acme Pharma", 4.0), ("Beta Biotech", 3.0), ("Example University Hospital", 3.0)
     ]
-    rows = _read(analysed[1] / "top-lead-sponsors.csv")
-    assert [(r["rank"], r["iri"], r["weighted_degree"]) for r in rows] == [("1", ACME, "4.0"), ("2", EUH, "2.0")]
+    rows = _read(analysed[1] / "top-sponsors.csv")  # lead and collaborator roles alike
+    assert [(r["rank"], r["iri"], r["weighted_degree"]) for r in rows] == [
+        ("1", ACME, "6.0"), ("2", EUH, "4.0"), ("3", BETA, "2.0")
+    ]
 
 
 def test_similar_studies_table(analysed: tuple[Analysis, Path]) -> None:

@@ -41,25 +41,44 @@ def weighted_edges(graph: nx.Graph) -> dict[frozenset[str], float]:
 
 def test_sponsor_intervention_graph_and_its_projections(analysed: tuple[Analysis, Path]) -> None:
     g = analysed[0].graphs["sponsor-intervention"]
-    # lead sponsors only: Beta leads S4 alone, which has no intervention, so it is not in this graph
+    # every sponsor, lead or collaborator: Acme in S1 (collaborator), S2, S3; EUH in S1, S2 (collaborator);
+    # Beta in S2 (collaborator) and S4, which has no intervention
     assert weighted_edges(g) == {
+        frozenset((ACME, ASPIRIN)): 3, frozenset((ACME, PLACEBO)): 1, frozenset((ACME, BREATHING)): 1,
+        frozenset((ACME, VACCINE)): 1, frozenset((EUH, ASPIRIN)): 2, frozenset((EUH, PLACEBO)): 1,
+        frozenset((EUH, BREATHING)): 1, frozenset((BETA, ASPIRIN)): 1, frozenset((BETA, BREATHING)): 1,
+    }  # fmt: skip
+    # as lead sponsor: Acme leads S2 and S3, EUH leads S1 (S5 has no intervention), Beta leads only S4
+    assert {frozenset((a, b)): n for a, b, n in g.edges(data="lead_studies") if n} == {
         frozenset((ACME, ASPIRIN)): 2, frozenset((ACME, BREATHING)): 1, frozenset((ACME, VACCINE)): 1,
         frozenset((EUH, ASPIRIN)): 1, frozenset((EUH, PLACEBO)): 1,
     }  # fmt: skip
     assert {n: d["bipartite"] for n, d in g.nodes(data=True)} == {
-        ACME: 0, EUH: 0, ASPIRIN: 1, BREATHING: 1, PLACEBO: 1, VACCINE: 1
+        ACME: 0, EUH: 0, BETA: 0, ASPIRIN: 1, BREATHING: 1, PLACEBO: 1, VACCINE: 1
     }
     m = analysed[0].metrics["sponsor-intervention"]
     assert {n: (r["degree"], r["weighted_degree"]) for n, r in m.table.items()} == {
-        ACME: (3, 4), EUH: (2, 2), ASPIRIN: (2, 3), BREATHING: (1, 1), PLACEBO: (1, 1), VACCINE: (1, 1)
+        ACME: (4, 6), EUH: (3, 4), BETA: (2, 2), ASPIRIN: (3, 6), BREATHING: (3, 3), PLACEBO: (2, 2), VACCINE: (1, 1)
     }
-    assert (m.nodes, m.edges, m.components, m.largest_component) == (6, 5, 1, 6)
-    # projections: weight = shared neighbours
-    assert weighted_edges(analysed[0].graphs["sponsor-projection"]) == {frozenset((ACME, EUH)): 1}
-    assert weighted_edges(analysed[0].graphs["intervention-projection"]) == {
-        frozenset((ASPIRIN, PLACEBO)): 1, frozenset((ASPIRIN, BREATHING)): 1,
-        frozenset((ASPIRIN, VACCINE)): 1, frozenset((BREATHING, VACCINE)): 1,
+    assert (m.nodes, m.edges, m.components, m.largest_component) == (7, 9, 1, 7)
+    # projections: weight = shared neighbours (Acme and EUH share Aspirin, Placebo, Breathing; Beta shares
+    # Aspirin and Breathing with each; Aspirin and Breathing share all three sponsors, ...)
+    assert weighted_edges(analysed[0].graphs["sponsor-projection"]) == {
+        frozenset((ACME, EUH)): 3, frozenset((ACME, BETA)): 2, frozenset((BETA, EUH)): 2,
     }  # fmt: skip
+    assert weighted_edges(analysed[0].graphs["intervention-projection"]) == {
+        frozenset((ASPIRIN, PLACEBO)): 2, frozenset((ASPIRIN, BREATHING)): 3, frozenset((ASPIRIN, VACCINE)): 1,
+        frozenset((PLACEBO, BREATHING)): 2, frozenset((PLACEBO, VACCINE)): 1, frozenset((BREATHING, VACCINE)): 1,
+    }  # fmt: skip
+
+
+def test_a_sponsor_or_condition_without_interventions_is_a_node_without_edges(known: Path) -> None:
+    data = extract(LocalStore(open_store(str(known))), Filters(statuses=("ACTIVE_NOT_RECRUITING",)))
+    assert set(data.studies) == {S4}  # Beta and Acme; Asthma and COVID-19; no intervention
+    for graph in (graphs.sponsor_intervention(data), graphs.condition_intervention(data)):
+        assert graph.number_of_edges() == 0
+    assert set(graphs.sponsor_intervention(data)) == {ACME, BETA}
+    assert set(graphs.condition_intervention(data)) == {ASTHMA, COVID}
 
 
 def test_collaboration_network_and_its_metrics(analysed: tuple[Analysis, Path]) -> None:
@@ -164,7 +183,8 @@ def test_filtered_graphs_and_betweenness(known: Path) -> None:
     assert m.table[ACME]["pagerank"] == pytest.approx(0.9 / 1.85, abs=1e-5)
     assert m.table[EUH]["pagerank"] == pytest.approx((1 - 0.9 / 1.85) / 2, abs=1e-5)
     assert (m.communities, m.modularity) == (1, 0)
-    assert graphs.sponsor_intervention(data).number_of_edges() == 2  # EUH: Aspirin, Placebo (S1); Beta: none
+    # EUH (lead) and Acme (collaborator) of S1 × Aspirin, Placebo; Beta (S4) is a node without edges
+    assert graphs.sponsor_intervention(data).number_of_edges() == 4
 
 
 def test_organisation_class_and_names(analysed: tuple[Analysis, Path]) -> None:
