@@ -15,6 +15,7 @@ from kg.linking.countries import iso_code
 from kg.linking.lexicon import CLOSE, Lexicon, default_lexicon, name_key
 from kg.linking.names import intervention_key, intervention_mesh, registry_mesh, resolve_ui
 from kg.linking.orgs import OrgResolver
+from kg.linking.placeholders import is_placeholder
 from kg.mapping.iris import local, slug
 from kg.mapping.namespaces import DCTERMS, DEFAULT_BASE, GEO, RDF, RDFS, SCHEMA, SKOS, TKG
 from kg.mapping.terms import Triples, boolean, date, decimal, english, integer
@@ -315,7 +316,7 @@ class Mapper:
         t.add(s, TKG.site, node)
         t.add(node, RDF.type, TKG.Site)
         t.add(node, SCHEMA.name, loc.facility)
-        if loc.facility:
+        if loc.facility and not is_placeholder(loc.facility):  # "Research Site" is no institution (see there)
             t.add(node, TKG.facility, self._org(t, loc.facility, iso_code(loc.country)))
         t.code(node, TKG.recruitmentStatus, "status", loc.status)
         t.add(node, SCHEMA.addressLocality, loc.city)
