@@ -44,6 +44,12 @@ def _partials(parent: Path, name: str = "rel") -> list[Path]:
     return sorted(p for p in parent.iterdir() if p.name.startswith(f".{name}.partial-"))
 
 
+def _interruptible() -> None:
+    """Ctrl-C as in a terminal: a job started in the background (``cmd &``, as CI runners may) inherits
+    SIGINT ignored, and Python then installs no KeyboardInterrupt handler (regression: the build ran on)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(inputs: Path, out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "kg", "build", str(inputs), "--out", str(out), "--no-validate", "--quiet"],
@@ -51,6 +57,7 @@ def _start(inputs: Path, out: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=_interruptible,
     )
 
 
