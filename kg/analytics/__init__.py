@@ -9,7 +9,6 @@ analysis as RDF in an analytics named graph (:mod:`.rdf`), plots (:mod:`.plots`)
 
 from __future__ import annotations
 
-import json
 import secrets
 import shutil
 import time
@@ -26,6 +25,7 @@ from kg.analytics.metrics import NetworkMetrics
 from kg.analytics.similarity import Similar
 from kg.errors import AnalyticsError
 from kg.publish import release as layout
+from kg.publish.release import base_of
 from kg.query import Source
 
 __all__ = ["Analysis", "Filters", "analyze", "base_of"]
@@ -55,16 +55,6 @@ class Analysis:
         stages = "  ".join(f"{k} {v:.2f}" for k, v in self.seconds.items())
         out.append(f"seconds        {stages}")
         return out
-
-
-def base_of(release: str) -> str:
-    """The base IRI a release was built with (from its build report)."""
-    report_path = layout.require_release(release) / layout.REPORT
-    base = str(json.loads(report_path.read_text(encoding="utf-8")).get("base") or "")
-    from kg.mapping.namespaces import DEFAULT_BASE
-
-    base = base or DEFAULT_BASE
-    return base if base.endswith("/") else base + "/"
 
 
 def _check_output(target: str) -> Path:

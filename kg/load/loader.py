@@ -89,9 +89,7 @@ class Report:
 def release_info(release: Path) -> tuple[str, str, int]:
     """The release's base IRI, version and ``void:triples`` count (from ``build-report.json`` and ``void.ttl``:
     the count of the release, else of its N-Triples dump, a ``void:Dataset`` of its own)."""
-    release = layout.require_release(str(release))
-    report = json.loads((release / layout.REPORT).read_text(encoding="utf-8"))
-    base, version = report["base"], report["version"]
+    base, version = layout.base_of(release), layout.read_report(release)["version"]
     dataset = f"{base}dataset/{version}"
     counts: dict[str, int] = {}
     path = (release / layout.VOID).resolve()

@@ -23,8 +23,10 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from kg.errors import ReleaseError
+from kg.mapping.namespaces import DEFAULT_BASE
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
 ONTOLOGY_DIR = PROJECT / "ontology"
@@ -170,3 +172,15 @@ def require_release(path: str) -> Path:
             f"{path}: not a trialkg release (no {REPORT}); build one with `trialkg build INPUT... --out {path}`"
         )
     return release
+
+
+def read_report(path: str | Path) -> dict[str, Any]:
+    """The release's ``build-report.json``: its base IRI, version, inputs and counts."""
+    report: dict[str, Any] = json.loads((require_release(str(path)) / REPORT).read_text(encoding="utf-8"))
+    return report
+
+
+def base_of(path: str | Path) -> str:
+    """The base IRI the release was built with, ending in ``/``."""
+    base = str(read_report(path).get("base") or DEFAULT_BASE)
+    return base if base.endswith("/") else base + "/"

@@ -3,7 +3,6 @@ vocabulary, the canned queries, the list of downloadable files and the query wor
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pyoxigraph as ox
 
 from kg import query as q
 from kg.errors import ReleaseError
-from kg.mapping.namespaces import DEFAULT_BASE, PREFIXES
+from kg.mapping.namespaces import PREFIXES
 from kg.publish import release as layout
 from kg.publish.dumps import turtle_prefixes
 from kg.serve import metadata
@@ -41,8 +40,8 @@ class Site:
             raise ReleaseError(f"{settings.release}: no query index ({layout.STORE}/); rebuild the release")
         if settings.max_results < 1:
             raise ReleaseError("--max-results must be at least 1")
-        self.report = json.loads((self.root / layout.REPORT).read_text(encoding="utf-8"))
-        base = settings.base or self.report.get("base") or DEFAULT_BASE
+        self.report = layout.read_report(self.root)
+        base = settings.base or layout.base_of(self.root)
         self.base = base if base.endswith("/") else base + "/"
         self.timeout, self.max_results = settings.timeout, settings.max_results
         self.store = ox.Store.read_only(str(store_dir))
