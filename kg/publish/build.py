@@ -12,10 +12,8 @@ build are validated in batches in worker processes; then every dump is written i
 from __future__ import annotations
 
 import itertools
-import json
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,75 +28,19 @@ from kg.mapping.namespaces import DEFAULT_BASE
 from kg.mapping.rdf import Mapper
 from kg.model import Study
 from kg.publish import release as layout
-from kg.publish.checking import checked, default_jobs
 from kg.publish.dumps import Dumps, shared_graph
 from kg.publish.finish import Options, describe, write_report
+from kg.publish.gate import Checker, Item, check_lines
 from kg.publish.provenance import activity_iri, activity_lines, file_digest, fingerprint, record_lines, version_of
 from kg.publish.spool import Activity, Content, Previous, Spool, Spooled
-from kg.sources import Rejected, read
+from kg.publish.summary import BuildSummary, quarantine
+from kg.sources import DEFAULT_LIMITS, Limits, Rejected, read
+from kg.validation.report import write_reports
+from kg.validation.results import Report, merge
 
 T = TypeVar("T")
-Checking = Callable[[Iterable[list["_Item"]]], Iterator[tuple[list["_Item"], Any]]]
 BATCH = 40  # studies validated together: pySHACL is fastest per study at 25-50 (measured)
 MAX_BATCH = 1000  # studies per batch at most, counting the reused ones that need no validation
-
-
-@dataclass
-class BuildSummary:
-    records_read: int = 0
-    published: int = 0
-    quarantined: int = 0
-    superseded: int = 0
-    converted: int = 0  # published studies mapped by this build
-    reused: int = 0  # published studies taken unchanged from the previous release
-    triples: int = 0
-    warnings: int = 0
-    violations: int = 0  # all in quarantined studies: a published study has none
-    seconds: float = 0.0
-    version: str = ""
-    started: str = ""
-    ended: str = ""
-    activity: str = ""
-    previous: str | None = None
-    reuse: str = ""  # why nothing could be reused, if so
-    delta: dict[str, int] | None = None
-    quarantine: list[dict[str, Any]] = field(default_factory=list)
-    duplicates: list[dict[str, str]] = field(default_factory=list)
-
-    def reconciles(self) -> bool:
-        return self.records_read == self.published + self.quarantined + self.superseded
-
-    def lines(self) -> list[str]:
-        lines = [
-            f"records read   {self.records_read}",
-            f"published      {self.published}  ({self.converted} converted, {self.reused} reused from --previous)",
-            f"quarantined    {self.quarantined}",
-            f"superseded     {self.superseded}  (older copies of a study published from a newer input)",
-            f"check          {self.records_read} read = {self.published} published + {self.quarantined} "
-            f"quarantined + {self.superseded} superseded: {'ok' if self.reconciles() else 'MISMATCH'}",
-            f"triples        {self.triples}",
-            f"SHACL          {self.violations} violations (their studies quarantined), {self.warnings} warnings",
-        ]
-        if self.reuse:
-            lines.append(f"reuse          none: {self.reuse}")
-        if self.delta is not None:
-            d = self.delta
-            lines.append(
-                f"delta          {d['added']} studies added, {d['changed']} changed, {d['restated']} restated, "
-                f"{d['withdrawn']} withdrawn; "
-                f"+{d['triples_added']} / -{d['triples_removed']} triples"
-            )
-        return [*lines, f"version        {self.version}", f"seconds        {self.seconds:.1f}"]
-
-
-@dataclass(frozen=True)
-class _Item:
-    """A study on its way out: its triples, its provenance, whether it still needs validating."""
-
-    study: Spooled
-    iri: str
-    prov: list[str]
-    check: bool
 
 
 def build(
@@ -117,13 +59,17 @@ def build(
     download_url: str | None = None,
     publisher: str | None = None,
     lexicons: list[str] | None = None,
+    strict: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> BuildSummary:
     """Build a release of ``inputs`` into ``out`` and return the summary (also in build-report.json).
 
     ``previous``: an earlier release whose unchanged studies are reused and against which the delta is
     written (it may be ``out`` itself). ``endpoint_url`` (a SPARQL endpoint serving the release),
     ``release_version`` (default: the date and a hash of the content), ``download_url`` (where the dumps
-    will be; default: beside ``void.ttl``) and ``publisher`` go into ``void.ttl``."""
+    will be; default: beside ``void.ttl``) and ``publisher`` go into ``void.ttl``. ``limits``: what one
+    record may cost (:class:`kg.sources.Limits`). ``strict``: an internal error (an exception of ours
+    while parsing, mapping or validating one record) ends the build instead of quarantining the record."""
     started, clock = datetime.now(UTC), time.monotonic()
     summary = BuildSummary(started=started.isoformat(timespec="seconds"), previous=previous)
     mapper = Mapper(base, lexicon=load_all(lexicons or []))  # lexicons: kg.linking.lexicon
@@ -135,16 +81,17 @@ def build(
         old = _open_previous(previous, print_, summary)
         spool = Spool(work / layout.STUDIES)
         try:
-            _ingest(read(inputs, fmt), mapper, spool, old, summary, work, progress)
-            summary.duplicates = spool.superseded()
-            summary.superseded = len(summary.duplicates)
+            records = read(inputs, fmt, limits=limits, strict=strict)
+            _ingest(records, mapper, spool, old, summary, work, progress, strict)
             since = old.meta.get("version_iri", "") if old else ""
             iri = activity_iri(base, print_, itertools.chain(spool.inputs(), [("previous", since)]))
             activity = Activity(iri, __version__, summary.started, converted=spool.count_converted())
             summary.activity = activity.iri
             spool.assign_activity(activity.iri)
-            checking = _checking(validate, jobs, validator_factory)
-            _publish(spool, checking, summary, work, base, activity, validate, progress)
+            checker = Checker(validate, jobs, validator_factory, strict)
+            _publish(spool, checker, summary, work, base, activity, progress)
+            summary.duplicates = spool.superseded()
+            summary.superseded = len(summary.duplicates)
             summary.converted = spool.count_converted(published=True)
             summary.reused = summary.published - summary.converted
             spool.finish()
@@ -178,19 +125,23 @@ def _ingest(
     summary: BuildSummary,
     work: Path,
     progress: bool,
+    strict: bool = False,
 ) -> None:
     known: set[str] = set()
     for record in tqdm(records, desc="reading", unit=" records", disable=not progress):
         summary.records_read += 1
         if isinstance(record, Rejected):
-            _quarantine(summary, work, record.location, record.nct_id, "parse", record.reason)
+            quarantine(summary, work, record.location, record.nct_id, "parse", record.reason, internal=record.internal)
             continue
         version = version_of(record)
         reused = old.lookup(record.nct_id, version.sha256) if old else None
         try:
             spool.put(record.nct_id, version, _content(mapper, record, reused))
-        except ValueError as exc:
-            _quarantine(summary, work, version.location or "?", record.nct_id, "map", str(exc))
+        except Exception as exc:
+            if strict:
+                raise
+            reason = f"internal error while mapping: {type(exc).__name__}: {exc}"
+            quarantine(summary, work, version.location or "?", record.nct_id, "map", reason, internal=True)
             continue
         if old is not None and reused is not None and reused.activity and reused.activity not in known:
             known.add(reused.activity)
@@ -215,33 +166,37 @@ def _lines(triples: Iterable[ox.Triple]) -> list[str]:
 
 def _publish(
     spool: Spool,
-    check: Checking,
+    checker: Checker,
     summary: BuildSummary,
     work: Path,
     base: str,
     current: Activity,
-    validate: bool,
     progress: bool,
 ) -> None:
     activities = {a.iri: a for a in spool.activities()} | {current.iri: current}
     dumps = Dumps(work, base)
     bar = tqdm(total=spool.count(), desc="validating and writing", unit=" studies", disable=not progress)
-    report, used = None, set()
-    items = (_item(s, base, activities[s.activity or current.iri], validate) for s in spool.studies())
-    for batch, batch_report in check(_batches(items)):
-        failing: set[str] = set()
-        if batch_report is not None:
-            report = batch_report if report is None else report.merge(batch_report)
-            failing = batch_report.studies_with_violations()
-        for item in batch:
-            s = item.study
-            if item.iri in failing:
-                reason = "SHACL violations: see validation/report.txt"
-                _quarantine(summary, work, s.version.location, s.nct_id, "validate", reason, _check_lines([item]))
+    reports: list[Report] = []
+    used: set[str] = set()
+
+    def item(study: Spooled) -> Item:
+        iri = f"{base}trial/{study.nct_id}"
+        prov = record_lines(iri, study.version, activities[study.activity or current.iri], base)
+        return Item(study, iri, prov, checker.validate and not study.validated)
+
+    for batch, verdicts in checker.batches(_batches(map(item, spool.studies()))):
+        reports.extend([verdicts.report] if verdicts.report is not None else [])
+        for candidate in batch:
+            why = verdicts.refusal(candidate)
+            chosen = (
+                candidate if why is None else _fallback(candidate, why, spool, checker, item, reports, summary, work)
+            )
+            if chosen is None:
                 continue
-            dumps.write(item.iri, sorted(s.own + item.prov))
+            s = chosen.study
+            dumps.write(chosen.iri, sorted(s.own + chosen.prov))
             spool.publish_shared(s.shared)
-            spool.published(s.nct_id, item.prov, s.validated or validate)
+            spool.published(s.nct_id, chosen.prov, s.validated or checker.validate)
             used.add(s.activity or current.iri)
             summary.published += 1
         bar.update(len(batch))
@@ -252,27 +207,49 @@ def _publish(
         dumps.write(shared_graph(base), chunk)
     dumps.close()
     summary.triples = dumps.triples
-    if report is not None:
-        from kg.validation.report import write_reports
-
+    if reports:
+        report = merge(reports)
         summary.warnings = report.warning_count()
         summary.violations = report.violation_count()
         write_reports(report, work / layout.VALIDATION)
 
 
-def _item(study: Spooled, base: str, activity: Activity, validate: bool) -> _Item:
-    iri = f"{base}trial/{study.nct_id}"
-    return _Item(study, iri, record_lines(iri, study.version, activity, base), validate and not study.validated)
+def _fallback(
+    refused: Item,
+    why: str,
+    spool: Spool,
+    checker: Checker,
+    item: Callable[[Spooled], Item],
+    reports: list[Report],
+    summary: BuildSummary,
+    work: Path,
+) -> Item | None:
+    """Quarantine ``refused`` and return the newest older copy of the study that passes, if any."""
+    s = refused.study
+    for older in spool.fallbacks(s.nct_id):
+        candidate = item(older)
+        verdicts = checker.one(candidate)
+        reports.extend([verdicts.report] if verdicts.report is not None else [])
+        problem = verdicts.refusal(candidate)
+        if problem is None:
+            spool.promote(s.nct_id, older.version.location, failed=s.version.location)
+            _refuse(refused, f"{why}; the older copy {older.version.location} is published instead", summary, work)
+            return candidate
+        spool.refused(s.nct_id, older.version.location)
+        _refuse(candidate, f"{problem} (an older copy of {s.nct_id})", summary, work)
+    _refuse(refused, why, summary, work)
+    return None
 
 
-def _check_lines(batch: list[_Item]) -> list[str]:
-    """What is validated of a batch: the studies converted by this build, with provenance and shared nodes."""
-    return [line for item in batch if item.check for line in (*item.study.own, *item.prov, *item.study.shared)]
+def _refuse(item: Item, why: str, summary: BuildSummary, work: Path) -> None:
+    s = item.study
+    internal = why.startswith("internal error")
+    quarantine(summary, work, s.version.location, s.nct_id, "validate", why, check_lines([item]), internal=internal)
 
 
-def _batches(items: Iterable[_Item]) -> Iterator[list[_Item]]:
+def _batches(items: Iterable[Item]) -> Iterator[list[Item]]:
     """Batches of at most BATCH studies to validate (and MAX_BATCH in all), in order."""
-    batch: list[_Item] = []
+    batch: list[Item] = []
     checking = 0
     for item in items:
         batch.append(item)
@@ -293,33 +270,3 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-def _quarantine(
-    summary: BuildSummary,
-    work: Path,
-    location: str,
-    nct_id: str | None,
-    stage: str,
-    reason: str,
-    triples: list[str] | None = None,
-) -> None:
-    entry = {"location": location, "nct_id": nct_id, "stage": stage, "reason": reason}
-    summary.quarantined += 1
-    summary.quarantine.append(entry)
-    with open(work / layout.QUARANTINE / "quarantine.jsonl", "a", encoding="utf-8") as out:
-        out.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    if triples and nct_id:
-        (work / layout.QUARANTINE / f"{nct_id}.nt").write_text("\n".join(triples) + "\n", encoding="utf-8")
-
-
-def _checking(validate: bool, jobs: int | None, factory: Callable[[], Any] | None) -> Checking:
-    """How batches get their reports: not at all, in this process (``factory``), or in worker processes."""
-
-    def check(batches: Iterable[list[_Item]]) -> Iterator[tuple[list[_Item], Any]]:
-        if not validate:
-            return ((batch, None) for batch in batches)
-        validator = factory() if factory else None
-        return checked(batches, _check_lines, jobs=jobs or default_jobs(), validator=validator)
-
-    return check

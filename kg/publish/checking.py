@@ -57,6 +57,8 @@ def checked(
 ) -> Iterator[tuple[B, Any]]:
     """Each batch with its validation report: in this process with ``validator``, else in ``jobs`` workers.
 
+    A batch whose validation raised gets the exception instead of a report.
+
     A batch with no lines to validate gets ``None`` (no validator is started for it: a build that reuses
     every study from a previous release starts none at all)."""
     if validator is not None or jobs <= 1:
@@ -66,7 +68,10 @@ def checked(
                 yield batch, None
                 continue
             validator = validator or _new_validator()
-            yield batch, validator.validate_ntriples(batch_lines)
+            try:
+                yield batch, validator.validate_ntriples(batch_lines)
+            except Exception as exc:  # the caller isolates the study at fault
+                yield batch, exc
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker) as pool:
@@ -76,10 +81,20 @@ def checked(
             window.append((batch, pool.submit(_validate, batch_lines) if batch_lines else None))
             if len(window) >= 2 * jobs:
                 done, future = window.popleft()
-                yield done, future.result() if future else None
+                yield done, _settled(future)
         while window:
             done, future = window.popleft()
-            yield done, future.result() if future else None
+            yield done, _settled(future)
+
+
+def _settled(future: Future[Any] | None) -> Any:
+    """A batch's report, ``None`` for nothing to validate, or the exception its validation raised."""
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except Exception as exc:  # BrokenProcessPool included: the caller validates the batch again in-process
+        return exc
 
 
 def _new_validator() -> Any:

@@ -30,6 +30,10 @@ PRAGMA synchronous = OFF;
 CREATE TABLE IF NOT EXISTS study (
     nct TEXT PRIMARY KEY, last_update TEXT, registry_version TEXT, format TEXT, location TEXT, sha256 TEXT,
     own BLOB, shared BLOB, prov BLOB, activity TEXT, converted INTEGER, validated INTEGER, published INTEGER DEFAULT 0);
+CREATE TABLE IF NOT EXISTS fallback (
+    nct TEXT, last_update TEXT, registry_version TEXT, format TEXT, location TEXT, sha256 TEXT,
+    own BLOB, shared BLOB, prov BLOB, activity TEXT, converted INTEGER, validated INTEGER, published INTEGER DEFAULT 0);
+CREATE INDEX IF NOT EXISTS fallback_nct ON fallback (nct);
 CREATE TABLE IF NOT EXISTS shared (line TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS superseded (nct TEXT, location TEXT, format TEXT, last_update TEXT, winner TEXT);
 CREATE TABLE IF NOT EXISTS activity (iri TEXT PRIMARY KEY, trialkg TEXT, started TEXT, ended TEXT, converted INTEGER);
@@ -86,6 +90,19 @@ class Activity:
     converted: int = 0
 
 
+_COLUMNS = (
+    "nct, last_update, registry_version, format, location, sha256, own, shared, prov, activity, converted, validated,"
+    " published"
+)
+_SPOOLED = "nct, last_update, registry_version, format, location, sha256, own, shared, activity, validated"
+
+
+def _spooled(row: tuple[str, str, str, str, str, str, bytes, bytes, str | None, int]) -> Spooled:
+    nct, last_update, registry_version, fmt, location, sha, own, shared, activity, validated = row
+    version = Version(last_update, registry_version, fmt, location, sha)
+    return Spooled(nct, version, unpack(own), unpack(shared), activity, bool(validated))
+
+
 def pack(lines: list[str]) -> bytes:
     return zlib.compress("\n".join(lines).encode(), 3)
 
@@ -101,22 +118,31 @@ class Spool:
         self.db.executescript(_SCHEMA)
 
     def put(self, nct_id: str, version: Version, content: Callable[[], Content]) -> bool:
-        """Keep this version of a study unless a newer one is already here (then record it as superseded
-        and never call ``content``); return whether it was kept. ``content`` may raise: nothing changes."""
+        """Keep this version of a study unless a newer one is already here; return whether it was kept.
+
+        The copy that is not kept is recorded as superseded, and its content stays in the spool as a
+        fallback: should the newer copy fail validation, the newest valid one is published instead
+        (:meth:`promote`). ``content`` may raise: then nothing changes."""
         row = self.db.execute(
             "SELECT last_update, registry_version, format, location FROM study WHERE nct = ?", (nct_id,)
         ).fetchone()
         current = Version(*row) if row is not None else None
+        made = content()
         if current is not None and version.key() <= current.key():
+            self._store("fallback", nct_id, version, made)
             self._superseded(nct_id, version, current.location)
             return False
-        made = content()
         if current is not None:
+            self.db.execute(f"INSERT INTO fallback SELECT {_COLUMNS} FROM study WHERE nct = ?", (nct_id,))
             self._superseded(nct_id, current, version.location)
             self.db.execute("UPDATE superseded SET winner = ? WHERE nct = ?", (version.location, nct_id))
+        self._store("study", nct_id, version, made)
+        return True
+
+    def _store(self, table: str, nct_id: str, version: Version, made: Content) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO study (nct, last_update, registry_version, format, location, sha256, own, shared,"
-            " activity, converted, validated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO {table} (nct, last_update, registry_version, format, location, sha256, own,"
+            " shared, activity, converted, validated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 nct_id,
                 version.last_update,
@@ -131,7 +157,26 @@ class Spool:
                 int(made.validated),
             ),
         )
-        return True
+
+    def fallbacks(self, nct_id: str) -> list[Spooled]:
+        """The other copies of a study, newest first."""
+        rows = self.db.execute(f"SELECT {_SPOOLED} FROM fallback WHERE nct = ?", (nct_id,)).fetchall()
+        return sorted(map(_spooled, rows), key=lambda s: s.version.key(), reverse=True)
+
+    def promote(self, nct_id: str, location: str, failed: str) -> None:
+        """Publish the fallback copy at ``location`` instead of the copy at ``failed``, which was refused."""
+        self.db.execute("DELETE FROM study WHERE nct = ?", (nct_id,))
+        self.db.execute(
+            f"INSERT INTO study SELECT {_COLUMNS} FROM fallback WHERE nct = ? AND location = ?", (nct_id, location)
+        )
+        self.db.execute("DELETE FROM fallback WHERE nct = ? AND location = ?", (nct_id, location))
+        self.db.execute("DELETE FROM superseded WHERE nct = ? AND location IN (?, ?)", (nct_id, location, failed))
+        self.db.execute("UPDATE superseded SET winner = ? WHERE nct = ?", (location, nct_id))
+
+    def refused(self, nct_id: str, location: str) -> None:
+        """A fallback copy was refused as well: it is quarantined, not superseded."""
+        self.db.execute("DELETE FROM fallback WHERE nct = ? AND location = ?", (nct_id, location))
+        self.db.execute("DELETE FROM superseded WHERE nct = ? AND location = ?", (nct_id, location))
 
     def _superseded(self, nct_id: str, loser: Version, winner: str) -> None:
         self.db.execute(
@@ -157,13 +202,8 @@ class Spool:
 
     def studies(self) -> Iterator[Spooled]:
         """Every kept study, in NCT id order."""
-        cursor = self.db.execute(
-            "SELECT nct, last_update, registry_version, format, location, sha256, own, shared, activity, validated"
-            " FROM study ORDER BY nct"
-        )
-        for nct, last_update, registry_version, fmt, location, sha, own, shared, activity, validated in cursor:
-            version = Version(last_update, registry_version, fmt, location, sha)
-            yield Spooled(nct, version, unpack(own), unpack(shared), activity, bool(validated))
+        for row in self.db.execute(f"SELECT {_SPOOLED} FROM study ORDER BY nct"):
+            yield _spooled(row)
 
     def published(self, nct_id: str, prov: list[str], validated: bool) -> None:
         """The study went into the release with these provenance triples."""
@@ -209,6 +249,7 @@ class Spool:
     def finish(self) -> None:
         """Keep only what the release holds, compactly: the published studies and their activities."""
         self.db.execute("DELETE FROM study WHERE published = 0")
+        self.db.execute("DELETE FROM fallback")
         self.db.execute("DELETE FROM activity WHERE iri NOT IN (SELECT activity FROM study)")
         self.db.commit()
         self.db.execute("VACUUM")

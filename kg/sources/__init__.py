@@ -1,73 +1,60 @@
 """Sources: every input path in, a stream of :class:`~kg.model.Study` records out.
 
-An input is a file, a directory (walked in sorted order) or a ``.zip`` (members in sorted order).
-Each file's format is detected from its first bytes (``--format`` overrides) and handed to that
-format's parser in :data:`PARSERS`. Parsers are generators: nothing holds a whole input in memory.
-A record that cannot be parsed comes out as a :class:`Rejected` so that the build can quarantine it
-and go on with the rest.
+An input is a file, a directory (walked in sorted order) or a ``.zip`` (opened once, members in sorted
+order, each read once). Each file's format is detected from its first bytes (``--format`` overrides)
+and handed to that format's parser in :data:`PARSERS`. Parsers are generators: nothing holds a whole
+input in memory, and no record may cost more than :class:`Limits` allow.
+
+A record that cannot be parsed comes out as a :class:`Rejected` so that the build can quarantine it and
+go on with the rest: a fault of the record (:class:`~kg.errors.RecordError`, a value of the wrong shape
+found by :mod:`kg.sources.checks`, a file that is not a regular file, a hostile zip member) and an
+internal error (any other exception of a parser: a bug, marked ``internal`` so that it shows) alike.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import IO
+import stat
+from collections.abc import Iterator
 
-from kg.errors import InputError
+from kg.errors import InputError, RecordError
 from kg.model import Study
+from kg.sources.archive import members
+from kg.sources.checks import check
+from kg.sources.records import DEFAULT_LIMITS, Entry, Limits, Parsed, Parser, Rejected, memory_entry
+
+__all__ = ["DEFAULT_LIMITS", "FORMATS", "Entry", "Limits", "Parsed", "Rejected", "entries", "memory_entry", "read"]
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One file to read: a path on disk or a member of a zip; ``open`` gives a fresh binary stream."""
+def entries(path: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Entry | Rejected]:
+    """Every file under ``path``: the file itself, a directory's files, or a zip's members, sorted.
 
-    location: str
-    open: Callable[[], IO[bytes]]
-
-
-@dataclass(frozen=True)
-class Rejected:
-    """A record (or a whole file) that could not be parsed, and why."""
-
-    location: str
-    reason: str
-    nct_id: str | None = None
-
-
-Parsed = Study | Rejected
-Parser = Callable[[Entry], Iterator[Parsed]]
-
-
-def entries(path: str) -> Iterator[Entry]:
-    """Every file under ``path``: the file itself, a directory's files, or a zip's members, sorted."""
-    if os.path.isdir(path):
+    What cannot be read as a file at all (a FIFO, a socket, a hostile zip member) comes out rejected."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file or directory; give a file, a directory or a .zip") from None
+    except OSError as exc:
+        yield Rejected(path, f"cannot be read: {exc.strerror}")
+        return
+    if stat.S_ISDIR(mode):
         for root, dirs, files in os.walk(path):
             dirs.sort()
             for name in sorted(files):
                 if not name.startswith("."):
-                    yield from entries(os.path.join(root, name))
-    elif zipfile.is_zipfile(path):
-        yield from _zip_entries(path)
-    elif os.path.isfile(path):
-        yield Entry(path, lambda: open(path, "rb"))  # noqa: SIM115 - the caller closes the stream
+                    yield from entries(os.path.join(root, name), limits)
+    elif not stat.S_ISREG(mode):
+        yield Rejected(path, "not a regular file (a FIFO, socket or device): left out")
+    elif _is_zip(path):
+        yield from members(path, limits)
     else:
-        raise InputError(f"{path}: no such file or directory; give a file, a directory or a .zip")
+        yield Entry(path, lambda: open(path, "rb"), os.stat(path).st_size, limits)  # noqa: SIM115 - caller closes
 
 
-def _zip_entries(path: str) -> Iterator[Entry]:
-    with zipfile.ZipFile(path) as archive:
-        names = sorted(i.filename for i in archive.infolist() if not i.is_dir())
-    for name in names:
-        if os.path.basename(name).startswith("."):
-            continue
-
-        def opener(member: str = name) -> IO[bytes]:
-            return zipfile.ZipFile(path).open(member)
-
-        yield Entry(f"{path}!{name}", opener)
+def _is_zip(path: str) -> bool:
+    with open(path, "rb") as stream:
+        return stream.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
 
 
 def detect(entry: Entry) -> str | None:
@@ -98,13 +85,53 @@ def parser(fmt: str) -> Parser:
     return parse
 
 
-def read(paths: list[str], fmt: str | None = None) -> Iterator[Parsed]:
-    """Every record of every input path, in input order; ``fmt`` forces one format for all."""
+def read(
+    paths: list[str], fmt: str | None = None, *, limits: Limits = DEFAULT_LIMITS, strict: bool = False
+) -> Iterator[Parsed]:
+    """Every record of every input path, in input order; ``fmt`` forces one format for all.
+
+    ``strict``: an internal error (a parser's bug) is raised instead of coming out rejected."""
     for path in paths:
-        for entry in entries(path):
-            kind = fmt or detect(entry)
+        for entry in entries(path, limits):
+            if isinstance(entry, Rejected):
+                yield entry
+                continue
+            try:
+                kind = fmt or detect(entry)
+            except OSError as exc:
+                yield Rejected(entry.location, f"cannot be read: {exc}")
+                continue
             if kind is None:
                 if not entry.location.endswith((".md", ".txt", ".tsv", ".csv")) or fmt:
                     yield Rejected(entry.location, "not a registry record: the format could not be detected")
                 continue
-            yield from parser(kind)(entry)
+            yield from guarded(parser(kind), entry, strict)
+
+
+def guarded(parse: Parser, entry: Entry, strict: bool = False) -> Iterator[Parsed]:
+    """The records of ``parse(entry)``, each checked (:mod:`kg.sources.checks`); whatever a parser raises
+    ends the file with one rejected record saying why, instead of ending the build."""
+    records = parse(entry)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except RecordError as exc:
+            yield Rejected(entry.location, str(exc))
+            return
+        except OSError as exc:
+            yield Rejected(entry.location, f"cannot be read: {exc}")
+            return
+        except Exception as exc:
+            if strict:
+                raise
+            yield Rejected(entry.location, f"internal error while parsing: {type(exc).__name__}: {exc}", internal=True)
+            return
+        if isinstance(record, Study):
+            try:
+                check(record)
+            except RecordError as exc:
+                location = record.source.location if record.source else entry.location
+                record = Rejected(location, str(exc), record.nct_id)
+        yield record

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterator
 from typing import Any
 
-import ijson
-
+from kg.errors import RecordError
 from kg.model import (
     ArmGroup,
     Contact,
@@ -30,7 +30,8 @@ from kg.model import (
     Source,
     Study,
 )
-from kg.sources import Entry, Parsed, Rejected
+from kg.sources.json_records import objects
+from kg.sources.records import Entry, Parsed, Rejected
 
 FORMAT = "api-v2-json"
 J = dict[str, Any]
@@ -38,51 +39,24 @@ J = dict[str, Any]
 
 def parse(entry: Entry) -> Iterator[Parsed]:
     """Every study in a JSON file: a study object, a JSON array of them, or ``{"studies": [...]}``."""
-    try:
-        prefix = _items_prefix(entry)
-    except (ijson.JSONError, ValueError) as exc:
-        yield Rejected(entry.location, f"not valid JSON: {exc}")
-        return
-    if prefix is None:
-        yield Rejected(entry.location, "JSON without studies: expected a study, an array or an API page")
-        return
-    with entry.open() as stream:
-        index = 0
-        try:
-            for index, obj in enumerate(ijson.items(stream, prefix, use_float=True)):
-                location = entry.location if prefix == "" else f"{entry.location}#{index}"
-                yield parse_study(obj, location)
-        except ijson.JSONError as exc:
-            yield Rejected(f"{entry.location}#{index + 1}", f"JSON broken after record {index}: {exc}")
-
-
-def _items_prefix(entry: Entry) -> str | None:
-    """Where the studies are: ``""`` (the file is one study), ``item`` (an array), ``studies.item``."""
-    with entry.open() as stream:
-        for prefix, event, value in ijson.parse(stream):
-            if prefix == "" and event == "start_array":
-                return "item"
-            if prefix == "" and event == "map_key":
-                if value == "studies":
-                    return "studies.item"
-                if value in ("protocolSection", "derivedSection"):
-                    return ""
-            if prefix == "" and event == "end_map":
-                return None
-    return None
+    for found in objects(entry):
+        yield found if isinstance(found, Rejected) else parse_study(found[1], found[0])
 
 
 def parse_study(obj: J, location: str) -> Parsed:
-    """One API v2 study object as a :class:`Study` (or a :class:`Rejected` saying what is missing)."""
+    """One API v2 study object as a :class:`Study` (or a :class:`Rejected` saying what is wrong)."""
     if not isinstance(obj, dict):
         return Rejected(location, "a study must be a JSON object")
     nct = _get(obj, "protocolSection", "identificationModule", "nctId")
     if not isinstance(nct, str) or not nct:
         return Rejected(location, "no protocolSection.identificationModule.nctId")
-    digest = hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     try:
         study = _study(obj, nct)
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        text = json.dumps(obj, sort_keys=True, ensure_ascii=False)
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()  # the checks name a surrogate
+    except RecordError as exc:
+        return Rejected(location, str(exc), nct)
+    except (TypeError, ValueError, AttributeError, KeyError, UnicodeError) as exc:
         return Rejected(location, f"malformed API v2 record: {exc!r}", nct)
     study.source = Source(FORMAT, location, digest)
     return study
@@ -94,6 +68,55 @@ def _get(obj: Any, *keys: str) -> Any:
             return None
         obj = obj.get(key)
     return obj
+
+
+def _obj(parent: J, key: str) -> J:
+    """``parent[key]`` as an object (``{}`` when absent); anything else is the record's fault."""
+    value = parent.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise RecordError(f"{key}: expected an object, got {type(value).__name__} {str(value)[:60]!r}")
+    return value
+
+
+def _list(parent: J, key: str) -> list[Any]:
+    """``parent[key]`` as a list (``[]`` when absent): a string is not a list of its letters."""
+    value = parent.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RecordError(f"{key}: expected a list, got {type(value).__name__} {str(value)[:60]!r}")
+    return value
+
+
+def _objs(parent: J, key: str) -> list[J]:
+    """``parent[key]`` as a list of objects."""
+    items = _list(parent, key)
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise RecordError(f"{key}[{index}]: expected an object, got {type(item).__name__} {str(item)[:60]!r}")
+    return items
+
+
+def _flag(parent: J, key: str) -> bool:
+    value = parent.get(key, False)
+    if not isinstance(value, bool):
+        raise RecordError(f"{key}: expected true or false, got {type(value).__name__} {str(value)[:60]!r}")
+    return value
+
+
+def _count(value: Any) -> int | None:
+    """An enrollment count: a whole number (``120`` or ``120.0``), never a fraction or text."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not _whole(value):
+        raise RecordError(f"enrollmentInfo.count: not a count of participants: {value!r:.60}")
+    return int(value)
+
+
+def _whole(value: float) -> bool:
+    return math.isfinite(value) and value >= 0 and value == int(value)
 
 
 def _date(obj: J | None) -> DateStruct | None:
@@ -113,25 +136,25 @@ def _contact(c: J) -> Contact:
 
 
 def _meshes(module: J | None, key: str) -> list[MeshTerm]:
-    return [MeshTerm(m.get("id"), m["term"]) for m in (module or {}).get(key, []) if m.get("term")]
+    return [MeshTerm(m.get("id"), m["term"]) for m in _objs(module or {}, key) if m.get("term")]
 
 
 def _study(obj: J, nct: str) -> Study:
-    ps: J = obj.get("protocolSection") or {}
-    ident: J = ps.get("identificationModule") or {}
-    status: J = ps.get("statusModule") or {}
-    spons: J = ps.get("sponsorCollaboratorsModule") or {}
-    oversight: J = ps.get("oversightModule") or {}
-    desc: J = ps.get("descriptionModule") or {}
-    cond: J = ps.get("conditionsModule") or {}
-    arms: J = ps.get("armsInterventionsModule") or {}
-    outcomes: J = ps.get("outcomesModule") or {}
-    contacts: J = ps.get("contactsLocationsModule") or {}
-    refs: J = ps.get("referencesModule") or {}
-    ipd: J = ps.get("ipdSharingStatementModule") or {}
-    derived: J = obj.get("derivedSection") or {}
-    rp: J = spons.get("responsibleParty") or {}
-    expanded: J = status.get("expandedAccessInfo") or {}
+    ps: J = _obj(obj, "protocolSection")
+    ident: J = _obj(ps, "identificationModule")
+    status: J = _obj(ps, "statusModule")
+    spons: J = _obj(ps, "sponsorCollaboratorsModule")
+    oversight: J = _obj(ps, "oversightModule")
+    desc: J = _obj(ps, "descriptionModule")
+    cond: J = _obj(ps, "conditionsModule")
+    arms: J = _obj(ps, "armsInterventionsModule")
+    outcomes: J = _obj(ps, "outcomesModule")
+    contacts: J = _obj(ps, "contactsLocationsModule")
+    refs: J = _obj(ps, "referencesModule")
+    ipd: J = _obj(ps, "ipdSharingStatementModule")
+    derived: J = _obj(obj, "derivedSection")
+    rp: J = _obj(spons, "responsibleParty")
+    expanded: J = _obj(status, "expandedAccessInfo")
     study = Study(
         nct_id=nct,
         brief_title=ident.get("briefTitle"),
@@ -140,24 +163,24 @@ def _study(obj: J, nct: str) -> Study:
         org_study_id=_get(ident, "orgStudyIdInfo", "id"),
         secondary_ids=[
             SecondaryId(s["id"], s.get("type"), s.get("domain"), s.get("link"))
-            for s in ident.get("secondaryIdInfos", [])
+            for s in _objs(ident, "secondaryIdInfos")
             if s.get("id")
         ],
-        nct_aliases=list(ident.get("nctIdAliases", [])),
+        nct_aliases=list(_list(ident, "nctIdAliases")),
         overall_status=status.get("overallStatus"),
         last_known_status=status.get("lastKnownStatus"),
         why_stopped=status.get("whyStopped"),
         status_verified_date=status.get("statusVerifiedDate"),
-        start_date=_date(status.get("startDateStruct")),
-        primary_completion_date=_date(status.get("primaryCompletionDateStruct")),
-        completion_date=_date(status.get("completionDateStruct")),
+        start_date=_date(_obj(status, "startDateStruct")),
+        primary_completion_date=_date(_obj(status, "primaryCompletionDateStruct")),
+        completion_date=_date(_obj(status, "completionDateStruct")),
         first_submitted=status.get("studyFirstSubmitDate"),
-        first_posted=_date(status.get("studyFirstPostDateStruct")),
+        first_posted=_date(_obj(status, "studyFirstPostDateStruct")),
         last_update_submitted=status.get("lastUpdateSubmitDate"),
-        last_update_posted=_date(status.get("lastUpdatePostDateStruct")),
+        last_update_posted=_date(_obj(status, "lastUpdatePostDateStruct")),
         has_expanded_access=expanded.get("hasExpandedAccess"),
-        lead_sponsor=_org(spons.get("leadSponsor")),
-        collaborators=[o for o in map(_org, spons.get("collaborators", [])) if o],
+        lead_sponsor=_org(_obj(spons, "leadSponsor")),
+        collaborators=[o for o in map(_org, _objs(spons, "collaborators")) if o],
         responsible_party=ResponsibleParty(
             rp.get("type"),
             rp.get("investigatorFullName"),
@@ -171,12 +194,12 @@ def _study(obj: J, nct: str) -> Study:
         is_fda_regulated_device=oversight.get("isFdaRegulatedDevice"),
         brief_summary=desc.get("briefSummary"),
         detailed_description=desc.get("detailedDescription"),
-        conditions=list(cond.get("conditions", [])),
-        keywords=list(cond.get("keywords", [])),
-        design=_design(ps.get("designModule") or {}),
+        conditions=list(_list(cond, "conditions")),
+        keywords=list(_list(cond, "keywords")),
+        design=_design(_obj(ps, "designModule")),
         arm_groups=[
-            ArmGroup(a["label"], a.get("type"), a.get("description"), list(a.get("interventionNames", [])))
-            for a in arms.get("armGroups", [])
+            ArmGroup(a["label"], a.get("type"), a.get("description"), list(_list(a, "interventionNames")))
+            for a in _objs(arms, "armGroups")
             if a.get("label")
         ],
         interventions=[
@@ -184,10 +207,10 @@ def _study(obj: J, nct: str) -> Study:
                 i["name"],
                 i.get("type"),
                 i.get("description"),
-                list(i.get("armGroupLabels", [])),
-                list(i.get("otherNames", [])),
+                list(_list(i, "armGroupLabels")),
+                list(_list(i, "otherNames")),
             )
-            for i in arms.get("interventions", [])
+            for i in _objs(arms, "interventions")
             if i.get("name")
         ],
         outcomes=[
@@ -197,44 +220,44 @@ def _study(obj: J, nct: str) -> Study:
                 ("SECONDARY", "secondaryOutcomes"),
                 ("OTHER", "otherOutcomes"),
             )
-            for o in outcomes.get(key, [])
+            for o in _objs(outcomes, key)
             if o.get("measure")
         ],
-        eligibility=_eligibility(ps.get("eligibilityModule") or {}),
-        central_contacts=[_contact(c) for c in contacts.get("centralContacts", [])],
+        eligibility=_eligibility(_obj(ps, "eligibilityModule")),
+        central_contacts=[_contact(c) for c in _objs(contacts, "centralContacts")],
         officials=[
             Official(o["name"], o.get("role"), o.get("affiliation"))
-            for o in contacts.get("overallOfficials", [])
+            for o in _objs(contacts, "overallOfficials")
             if o.get("name")
         ],
-        locations=[_location(loc) for loc in contacts.get("locations", [])],
-        references=[Reference(r.get("citation"), r.get("pmid"), r.get("type")) for r in refs.get("references", [])],
-        see_also=[Link(s["url"], s.get("label")) for s in refs.get("seeAlsoLinks", []) if s.get("url")],
-        related_studies=[RelatedStudy(a, kind="alias") for a in ident.get("nctIdAliases", [])]
+        locations=[_location(loc) for loc in _objs(contacts, "locations")],
+        references=[Reference(r.get("citation"), r.get("pmid"), r.get("type")) for r in _objs(refs, "references")],
+        see_also=[Link(s["url"], s.get("label")) for s in _objs(refs, "seeAlsoLinks") if s.get("url")],
+        related_studies=[RelatedStudy(a, kind="alias") for a in _list(ident, "nctIdAliases")]
         + ([RelatedStudy(expanded["nctId"], kind="expanded-access")] if expanded.get("nctId") else []),
         ipd_sharing=ipd.get("ipdSharing"),
         ipd_description=ipd.get("description"),
-        condition_mesh=_meshes(derived.get("conditionBrowseModule"), "meshes"),
-        condition_mesh_ancestors=_meshes(derived.get("conditionBrowseModule"), "ancestors"),
-        intervention_mesh=_meshes(derived.get("interventionBrowseModule"), "meshes"),
-        intervention_mesh_ancestors=_meshes(derived.get("interventionBrowseModule"), "ancestors"),
-        has_results=bool(obj.get("hasResults")) or "resultsSection" in obj,
-        results=_results(obj.get("resultsSection"), status),
+        condition_mesh=_meshes(_obj(derived, "conditionBrowseModule"), "meshes"),
+        condition_mesh_ancestors=_meshes(_obj(derived, "conditionBrowseModule"), "ancestors"),
+        intervention_mesh=_meshes(_obj(derived, "interventionBrowseModule"), "meshes"),
+        intervention_mesh_ancestors=_meshes(_obj(derived, "interventionBrowseModule"), "ancestors"),
+        has_results=_flag(obj, "hasResults") or "resultsSection" in obj,
+        results=_results(_obj(obj, "resultsSection"), status),
         version_holder=_get(derived, "miscInfoModule", "versionHolder"),
     )
     return study
 
 
 def _design(d: J) -> Design:
-    info: J = d.get("designInfo") or {}
-    masking: J = info.get("maskingInfo") or {}
-    enrol: J = d.get("enrollmentInfo") or {}
-    bio: J = d.get("bioSpec") or {}
+    info: J = _obj(d, "designInfo")
+    masking: J = _obj(info, "maskingInfo")
+    enrol: J = _obj(d, "enrollmentInfo")
+    bio: J = _obj(d, "bioSpec")
     count = enrol.get("count")
     return Design(
         study_type=d.get("studyType"),
         patient_registry=d.get("patientRegistry"),
-        phases=list(d.get("phases", [])),
+        phases=list(_list(d, "phases")),
         allocation=info.get("allocation"),
         intervention_model=info.get("interventionModel"),
         intervention_model_description=info.get("interventionModelDescription"),
@@ -243,8 +266,8 @@ def _design(d: J) -> Design:
         time_perspectives=[info["timePerspective"]] if info.get("timePerspective") else [],
         masking=masking.get("masking"),
         masking_description=masking.get("maskingDescription"),
-        who_masked=list(masking.get("whoMasked", [])),
-        enrollment=int(count) if count is not None else None,
+        who_masked=list(_list(masking, "whoMasked")),
+        enrollment=_count(count),
         enrollment_type=enrol.get("type"),
         target_duration=d.get("targetDuration"),
         biospec_retention=bio.get("retention"),
@@ -261,14 +284,14 @@ def _eligibility(e: J) -> Eligibility:
         gender_description=e.get("genderDescription"),
         minimum_age=e.get("minimumAge"),
         maximum_age=e.get("maximumAge"),
-        std_ages=list(e.get("stdAges", [])),
+        std_ages=list(_list(e, "stdAges")),
         study_population=e.get("studyPopulation"),
         sampling_method=e.get("samplingMethod"),
     )
 
 
 def _location(loc: J) -> Location:
-    geo: J = loc.get("geoPoint") or {}
+    geo: J = _obj(loc, "geoPoint")
     return Location(
         facility=loc.get("facility"),
         status=loc.get("status"),
@@ -278,19 +301,19 @@ def _location(loc: J) -> Location:
         country=loc.get("country"),
         lat=geo.get("lat"),
         lon=geo.get("lon"),
-        contacts=[_contact(c) for c in loc.get("contacts", [])],
+        contacts=[_contact(c) for c in _objs(loc, "contacts")],
     )
 
 
 def _results(section: J | None, status: J) -> ResultsSummary | None:
     if not section:
         return None
-    flow: J = section.get("participantFlowModule") or {}
-    events: J = section.get("adverseEventsModule") or {}
+    flow: J = _obj(section, "participantFlowModule")
+    events: J = _obj(section, "adverseEventsModule")
     return ResultsSummary(
         first_posted=_get(status, "resultsFirstPostDateStruct", "date"),
-        outcome_measure_count=len(_get(section, "outcomeMeasuresModule", "outcomeMeasures") or []),
-        group_count=len(flow.get("groups", [])),
-        serious_adverse_event_count=len(events.get("seriousEvents", [])),
-        other_adverse_event_count=len(events.get("otherEvents", [])),
+        outcome_measure_count=len(_list(_obj(section, "outcomeMeasuresModule"), "outcomeMeasures")),
+        group_count=len(_list(flow, "groups")),
+        serious_adverse_event_count=len(_list(events, "seriousEvents")),
+        other_adverse_event_count=len(_list(events, "otherEvents")),
     )

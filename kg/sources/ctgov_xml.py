@@ -28,9 +28,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import IO, cast
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
 from kg.errors import RecordError
 from kg.model import Link, MeshTerm, Official, Outcome, RelatedStudy, SecondaryId, Source, Study
-from kg.sources import Entry, Parsed, Rejected
 from kg.sources.ctgov_xml_parts import (
     arm_groups,
     contact,
@@ -45,11 +47,13 @@ from kg.sources.ctgov_xml_parts import (
     site,
 )
 from kg.sources.ctgov_xml_values import block, boolean, code, date, download_date, iso, line, lines
+from kg.sources.records import Entry, Limits, Parsed, Rejected
 
 FORMAT = "legacy-xml"
 E = ET.Element
 _WRAPPER = b"kg-legacy-xml-file"
 _PROLOG = re.compile(rb"<\?xml[^>]*\?>|<!DOCTYPE[^>\[]*>")  # and simple DOCTYPEs, which cannot be nested
+_DTD = re.compile(rb"<!DOCTYPE[^>\[]*\[|<!ENTITY")  # an internal subset: no registry record has one
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _BOM = b"\xef\xbb\xbf"
 
@@ -60,7 +64,7 @@ def parse(entry: Entry) -> Iterator[Parsed]:
     count = 0
     try:
         with entry.open() as stream:
-            for elem in _studies(stream):
+            for elem in _studies(stream, entry.limits):
                 record = parse_study(elem, f"{entry.location}#{count}")
                 count += 1
                 if count == 1:
@@ -69,17 +73,25 @@ def parse(entry: Entry) -> Iterator[Parsed]:
                 if count == 2 and first is not None:
                     yield first
                 yield record
-    except (ET.ParseError, LookupError, UnicodeError) as exc:  # LookupError: an unknown declared encoding
+    except (ET.ParseError, LookupError, UnicodeError, DefusedXmlException, RecordError) as exc:
         if count == 1 and first is not None:
             yield first
         where = entry.location if count == 0 else f"{entry.location}#{count}"
-        problem = "not well-formed XML" if isinstance(exc, ET.ParseError) else "XML that cannot be decoded"
-        yield Rejected(where, f"{problem}{f' after record {count}' if count else ''}: {exc}")
+        after = f" after record {count}" if count else ""
+        yield Rejected(where, f"{exc}{after}" if isinstance(exc, RecordError) else f"{_problem(exc)}{after}: {exc}")
         return
     if count == 0:
         yield Rejected(entry.location, "no <clinical_study> element: not a legacy ClinicalTrials.gov XML record")
     elif count == 1 and first is not None:
         yield _relocate(first, entry.location)
+
+
+def _problem(exc: Exception) -> str:
+    if isinstance(exc, DefusedXmlException):
+        return "XML with a DTD or entity declarations (never resolved: refused)"
+    if isinstance(exc, ET.ParseError):
+        return "not well-formed XML"
+    return "XML that cannot be decoded"  # LookupError: an unknown declared encoding
 
 
 def _relocate(record: Parsed, location: str) -> Parsed:
@@ -90,18 +102,30 @@ def _relocate(record: Parsed, location: str) -> Parsed:
     return record
 
 
-def _studies(stream: IO[bytes]) -> Iterator[E]:
-    """Each ``<clinical_study>`` element once complete; it is cleared and detached after the caller is done."""
-    parser: ET.XMLPullParser[E] = ET.XMLPullParser(events=("start", "end"))
+def _studies(stream: IO[bytes], limits: Limits) -> Iterator[E]:
+    """Each ``<clinical_study>`` element once complete; it is cleared and detached after the caller is done.
+
+    The parser never reads a DTD nor declares an entity (defusedxml refuses them), and a record that grows
+    past the limits (bytes since the last record, nesting depth) is a :class:`RecordError` at once."""
+    parser: ET.XMLPullParser[E] = ET.XMLPullParser(
+        events=("start", "end"), _parser=DefusedXMLParser(target=ET.TreeBuilder(), forbid_dtd=True)
+    )
     stack: list[E] = []
+    fed = 0
     for chunk in _document(stream):
+        fed += len(chunk)
+        if fed > limits.record_bytes:
+            raise RecordError(f"a record larger than the record limit of {limits.record_bytes} bytes")
         parser.feed(chunk)
         for event, elem in cast(Iterator[tuple[str, E]], parser.read_events()):
             if event == "start":
                 stack.append(elem)
+                if len(stack) > limits.depth:
+                    raise RecordError(f"XML nested deeper than {limits.depth} levels")
                 continue
             stack.pop()
             if elem.tag == "clinical_study":
+                fed = 0
                 yield elem
                 elem.clear()
                 if stack:
@@ -113,18 +137,21 @@ def _document(stream: IO[bytes], size: int = 1 << 16) -> Iterator[bytes]:
     """A file as one well-formed document: XML declarations (and DOCTYPEs) dropped, all wrapped in one root.
 
     So concatenated documents parse like a wrapped list, and line numbers in errors stay the file's.
-    Blocks end at line ends, so a declaration is never cut. Assumes an ASCII-compatible encoding (the
+    Blocks end at line ends (or after another ``size`` bytes of a longer line), so a declaration is
+    not cut. Assumes an ASCII-compatible encoding (the
     first declaration's encoding is kept for the whole file).
     """
-    block = stream.read(size) + stream.readline()
+    block = stream.read(size) + stream.readline(size)
     declared = re.search(rb"<\?xml[^>]*\?>", block)
     encoding = _ENCODING.search(declared.group()) if declared else None
     name = encoding.group(1) if encoding else b"UTF-8"
     yield b'<?xml version="1.0" encoding="' + name + b'"?><' + _WRAPPER + b">"
     block = block.removeprefix(_BOM)
     while block:
+        if _DTD.search(block):
+            raise RecordError("XML with a DTD or entity declarations: refused (entities are never resolved)")
         yield _PROLOG.sub(b"", block.replace(b"\n" + _BOM, b"\n"))
-        block = stream.read(size) + stream.readline()
+        block = stream.read(size) + stream.readline(size)
     yield b"</" + _WRAPPER + b">"
 
 

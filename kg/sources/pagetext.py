@@ -55,34 +55,38 @@ from collections.abc import Iterable, Iterator
 
 from kg.errors import RecordError
 from kg.model import DateStruct, Source, Study
-from kg.sources import Entry, Parsed, Rejected
 from kg.sources.pagetext_layout import HELPERS, NCT_LINE, NO_RESULTS, RESULTS, RESULTS_POSTED, one_line
 from kg.sources.pagetext_sections import read_sections
+from kg.sources.records import DEFAULT_LIMITS, Entry, Parsed, Rejected
 
 FORMAT = "page-text"
 
 
 # ---------------------------------------------------------------- pages
 def parse(entry: Entry) -> Iterator[Parsed]:
-    """Every page of a text file, streamed: a :class:`Study` each, or :class:`Rejected` without NCT ID."""
+    """Every page of a text file, streamed: a :class:`Study` each, or :class:`Rejected` without NCT ID.
+
+    A line or a page longer than the record limit ends the file with a rejected record."""
+    index = 0
     try:
-        pages = _pages(_lines(entry))
+        pages = _pages(_lines(entry), entry.limits.record_bytes)
         page = next(pages, None)
         if page is None:
             yield Rejected(entry.location, "empty file: no study page")
             return
-        index = 0
         for following in pages:
             yield _parse_page(page, f"{entry.location}#{index}")
             page, index = following, index + 1
         yield _parse_page(page, entry.location if index == 0 else f"{entry.location}#{index}")
     except UnicodeDecodeError as exc:
         yield Rejected(entry.location, f"not UTF-8 text: {exc}")
+    except RecordError as exc:
+        yield Rejected(entry.location if index == 0 else f"{entry.location}#{index}", str(exc))
 
 
 def parse_text(text: str, location: str = "<text>") -> Study:
     """One page of text as a :class:`Study`; raises :class:`RecordError` for a page without NCT ID."""
-    pages = list(_pages(text.splitlines(keepends=True)))
+    pages = list(_pages(text.splitlines(keepends=True), DEFAULT_LIMITS.record_bytes))
     if len(pages) != 1:
         raise RecordError(f"{location}: expected one study page, found {len(pages)}; use parse() for files")
     parsed = _parse_page(pages[0], location)
@@ -93,26 +97,34 @@ def parse_text(text: str, location: str = "<text>") -> Study:
 
 def _lines(entry: Entry) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    limit = entry.limits.record_bytes
     with entry.open() as stream:
         rest = ""
         for chunk in iter(lambda: stream.read(65536), b""):
             rest += decoder.decode(chunk)
             *complete, rest = rest.splitlines(keepends=True) or [""]
             yield from complete  # the last line is kept back: it may go on in the next chunk
+            if len(rest) > limit:
+                raise RecordError(f"a line longer than the record limit of {limit} bytes")
         rest += decoder.decode(b"", final=True)
         yield from rest.splitlines(keepends=True)
 
 
-def _pages(lines: Iterable[str]) -> Iterator[list[str]]:
+def _pages(lines: Iterable[str], limit: int) -> Iterator[list[str]]:
     """Raw lines grouped by page: a page starts at the last non-blank line before ``NCT ID:``."""
     buffer: list[str] = []
+    size = 0
     for line in lines:
         if NCT_LINE.fullmatch(line.strip()):
             start = next((i for i in range(len(buffer) - 1, -1, -1) if buffer[i].strip()), len(buffer))
             if any(raw.strip() for raw in buffer[:start]):
                 yield buffer[:start]
             buffer = buffer[start:]
+            size = sum(map(len, buffer))
         buffer.append(line)
+        size += len(line)
+        if size > limit:
+            raise RecordError(f"a study page larger than the record limit of {limit} bytes")
     if any(raw.strip() for raw in buffer):
         yield buffer
 
