@@ -7,7 +7,7 @@ what the model promises, so that no odd value of one record can reach the mappin
   numbers are finite, ``bool`` is not an ``int``, text is valid Unicode (no lone surrogates);
 - coded fields hold a code of their enumeration (:data:`ENUM_FIELDS`, the enumerations of :mod:`kg.codes`);
 - dates exist (``2020-02-29``, ``2020-02`` or ``2020``: no 13th month, no 30 February);
-- NCT ids are ``NCT`` and eight digits, the study's own and every id it names.
+- NCT ids are ``NCT`` and eight digits, the study's own and every id it names; MeSH UIs are UIs.
 
 :func:`check` raises :class:`~kg.errors.RecordError` naming the field (a path such as
 ``design.phases[1]``) and the value at fault; the reader turns it into a quarantined record.
@@ -28,6 +28,7 @@ from kg.codes import ENUMS
 from kg.errors import RecordError
 
 NCT_ID = re.compile(r"NCT\d{8}")
+MESH_UI = re.compile(r"\s*[DC]\d{1,9}\s*")  # a descriptor or supplementary concept, as the registry pads it
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 #: The enumeration (a name of :data:`kg.codes.ENUMS`) of each coded field, list fields' items included.
@@ -119,6 +120,8 @@ def _check_meaning(owner: type, name: str, value: Any, where: str) -> None:
         raise RecordError(f"{where}: {_show(value)} is not a {enum} code (one of {', '.join(ENUMS[enum])})")
     if (owner, name) in DATE_FIELDS and not is_date(value):
         raise RecordError(f"{where}: {_show(value)} is not a date that exists (YYYY-MM-DD, YYYY-MM or YYYY)")
+    if (owner, name) == (model.MeshTerm, "ui") and not MESH_UI.fullmatch(value):
+        raise RecordError(f"{where}: {_show(value)} is not a MeSH UI (e.g. D001249 or D000001249)")
     if (owner, name) in NCT_FIELDS and not NCT_ID.fullmatch(value):
         raise RecordError(f"{where}: {_show(value)} is not an NCT id (NCT and eight digits, e.g. NCT04282928)")
 

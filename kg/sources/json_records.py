@@ -29,7 +29,7 @@ class _TooLarge(Exception):
 def objects(entry: Entry) -> Iterator[Located | Rejected]:
     """Each study-like value of the file with its location (``file`` or ``file#i``), or why not."""
     limits = entry.limits
-    if entry.size is not None and entry.size <= limits.record_bytes:
+    if entry.size is None or entry.size <= limits.record_bytes:  # unknown: read as much as a record may be
         with entry.open() as stream:
             data = stream.read(limits.record_bytes + 1)
         if len(data) <= limits.record_bytes:

@@ -159,7 +159,7 @@ def test_a_study_quarantined_now_is_withdrawn_with_the_reason(tmp_path: Path) ->
     assert (summary.published, summary.quarantined, summary.reused) == (2, 1, 2)
     withdrawn = _changelog(tmp_path / "v2")["withdrawn"]
     assert [w["nct_id"] for w in withdrawn] == ["NCT00000002"]  # type: ignore[index,union-attr]
-    assert withdrawn[0]["reason"].startswith("quarantined: map:")  # type: ignore[index]
+    assert withdrawn[0]["reason"].startswith("quarantined: parse: start_date")  # type: ignore[index]
     _holds(tmp_path / "v1", tmp_path / "v2")
 
 
