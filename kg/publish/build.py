@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pyoxigraph as ox
 from tqdm import tqdm
 
 from kg import __version__
@@ -28,6 +27,8 @@ from kg.mapping.namespaces import DEFAULT_BASE
 from kg.mapping.rdf import Mapper
 from kg.model import Study
 from kg.publish import release as layout
+from kg.publish.checking import default_jobs
+from kg.publish.converting import converted
 from kg.publish.dumps import Dumps, shared_graph
 from kg.publish.finish import Options, describe, write_report
 from kg.publish.gate import Checker, Item, check_lines
@@ -82,7 +83,8 @@ def build(
         spool = Spool(work / layout.STUDIES)
         try:
             records = read(inputs, fmt, limits=limits, strict=strict)
-            _ingest(records, mapper, spool, old, summary, work, progress, strict)
+            jobs = jobs or default_jobs()
+            _ingest(records, mapper, lexicons or [], jobs, spool, old, summary, work, progress, strict)
             since = old.meta.get("version_iri", "") if old else ""
             iri = activity_iri(base, print_, itertools.chain(spool.inputs(), [("previous", since)]))
             activity = Activity(iri, __version__, summary.started, converted=spool.count_converted())
@@ -120,6 +122,8 @@ def _open_previous(previous: str | None, print_: str, summary: BuildSummary) -> 
 def _ingest(
     records: Iterable[Study | Rejected],
     mapper: Mapper,
+    lexicons: list[str],
+    jobs: int,
     spool: Spool,
     old: Previous | None,
     summary: BuildSummary,
@@ -128,40 +132,31 @@ def _ingest(
     strict: bool = False,
 ) -> None:
     known: set[str] = set()
-    for record in tqdm(records, desc="reading", unit=" records", disable=not progress):
+
+    def reuse(record: Study) -> Content | None:
+        return old.lookup(record.nct_id, version_of(record).sha256) if old else None
+
+    bar = tqdm(desc="reading", unit=" records", disable=not progress)
+    for record, outcome in converted(records, mapper, lexicons, jobs, reuse):
+        bar.update()
         summary.records_read += 1
         if isinstance(record, Rejected):
             quarantine(summary, work, record.location, record.nct_id, "parse", record.reason, internal=record.internal)
             continue
         version = version_of(record)
-        reused = old.lookup(record.nct_id, version.sha256) if old else None
-        try:
-            spool.put(record.nct_id, version, _content(mapper, record, reused))
-        except Exception as exc:
+        if isinstance(outcome, Exception) or outcome is None:
             if strict:
-                raise
-            reason = f"internal error while mapping: {type(exc).__name__}: {exc}"
+                raise outcome or RuntimeError(f"{record.nct_id}: no content")
+            reason = f"internal error while mapping: {type(outcome).__name__}: {outcome}"
             quarantine(summary, work, version.location or "?", record.nct_id, "map", reason, internal=True)
             continue
-        if old is not None and reused is not None and reused.activity and reused.activity not in known:
-            known.add(reused.activity)
-            activity = old.activity(reused.activity)
+        spool.put(record.nct_id, version, outcome)
+        if old is not None and outcome.activity and outcome.activity not in known:
+            known.add(outcome.activity)
+            activity = old.activity(outcome.activity)
             if activity is not None:
                 spool.put_activity(activity)
-
-
-def _content(mapper: Mapper, record: Study, reused: Content | None) -> Callable[[], Content]:
-    def make() -> Content:
-        if reused is not None:
-            return reused
-        triples = mapper.map(record)
-        return Content.mapped(_lines(triples.own), _lines(triples.shared))
-
-    return make
-
-
-def _lines(triples: Iterable[ox.Triple]) -> list[str]:
-    return sorted(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+    bar.close()
 
 
 def _publish(

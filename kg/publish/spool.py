@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -117,17 +117,16 @@ class Spool:
         self.db = sqlite3.connect(str(path))
         self.db.executescript(_SCHEMA)
 
-    def put(self, nct_id: str, version: Version, content: Callable[[], Content]) -> bool:
+    def put(self, nct_id: str, version: Version, made: Content) -> bool:
         """Keep this version of a study unless a newer one is already here; return whether it was kept.
 
         The copy that is not kept is recorded as superseded, and its content stays in the spool as a
         fallback: should the newer copy fail validation, the newest valid one is published instead
-        (:meth:`promote`). ``content`` may raise: then nothing changes."""
+        (:meth:`promote`)."""
         row = self.db.execute(
             "SELECT last_update, registry_version, format, location FROM study WHERE nct = ?", (nct_id,)
         ).fetchone()
         current = Version(*row) if row is not None else None
-        made = content()
         if current is not None and version.key() <= current.key():
             self._store("fallback", nct_id, version, made)
             self._superseded(nct_id, version, current.location)

@@ -21,6 +21,7 @@ import math
 import re
 import types
 import typing
+from collections.abc import Callable
 from typing import Any
 
 from kg import model
@@ -81,8 +82,66 @@ NCT_FIELDS: set[tuple[type, str]] = {
 
 
 def check(study: model.Study) -> None:
-    """Raise :class:`RecordError` for the first value of ``study`` that is not of the model's shape."""
-    _check_part(study, "")
+    """Raise :class:`RecordError` for the first value of ``study`` that is not of the model's shape.
+
+    A compiled check (:func:`_compiled`, closures made once per model class) answers for the great
+    majority of records that are fine; only a record that fails it is walked again to say where."""
+    if not _compiled(model.Study)(study):
+        _check_part(study, "")
+        raise RecordError("a value of the wrong shape")  # not reached: the walk names the field
+
+
+Check = Callable[[Any], bool]
+_COMPILED: dict[type, Check] = {}
+
+
+def _compiled(owner: type) -> Check:
+    """Whether an instance of the model class ``owner`` is of the model's shape, every field checked."""
+    if owner not in _COMPILED:
+        _COMPILED[owner] = lambda part: _COMPILED[owner](part)  # a class that holds itself (none does yet)
+        fields = [(name, _compile(hint, _meaning(owner, name))) for name, hint in _hints(owner).items()]
+        _COMPILED[owner] = lambda part: all(ok(getattr(part, name)) for name, ok in fields)
+    return _COMPILED[owner]
+
+
+def _meaning(owner: type, name: str) -> Callable[[str], bool] | None:
+    enum = ENUM_FIELDS.get((owner, name))
+    if enum is not None:
+        return ENUMS[enum].__contains__
+    if (owner, name) in DATE_FIELDS:
+        return is_date
+    if (owner, name) == (model.MeshTerm, "ui"):
+        return lambda value: MESH_UI.fullmatch(value) is not None
+    if (owner, name) in NCT_FIELDS:
+        return lambda value: NCT_ID.fullmatch(value) is not None
+    return None
+
+
+def _compile(hint: Any, meaning: Callable[[str], bool] | None) -> Check:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = _compile(next(h for h in typing.get_args(hint) if h is not type(None)), meaning)
+        return lambda value: value is None or inner(value)
+    if origin is list:
+        (item_hint,) = typing.get_args(hint)
+        item = _compile(item_hint, meaning)
+        return lambda value: type(value) is list and all(map(item, value))
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        part = _compiled(hint)
+        return lambda value: isinstance(value, hint) and part(value)
+    if hint is str:
+        return lambda value: type(value) is str and _unicode(value) and (meaning is None or meaning(value))
+    return lambda value: _is_scalar(value, hint)
+
+
+def _unicode(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def is_date(text: str) -> bool:

@@ -1,0 +1,121 @@
+"""Mapping of the build's records in worker processes: studies in, packed triples out, in input order.
+
+Mapping (with linking) is most of a build's work besides validation, and studies are independent, so
+they are mapped in parallel, a chunk at a time, at most ``2 × jobs`` chunks in flight (memory stays
+flat). A small build never pays for starting workers: the first :data:`WARM` studies are mapped in this
+process, and the workers start only when more come. A study whose mapping raises comes back with the
+exception instead of its content, so that the build can quarantine it and go on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+
+import pyoxigraph as ox
+
+from kg.linking.lexicon import load_all
+from kg.mapping.rdf import Mapper
+from kg.model import Study
+from kg.publish.checking import _exit_with_parent
+from kg.publish.spool import Content
+from kg.sources import Parsed, Rejected
+
+CHUNK = 25  # studies mapped per task
+WARM = 400  # studies mapped in this process before workers are worth starting
+
+Outcome = Content | Exception
+_mapper: Mapper | None = None
+
+
+def content(mapper: Mapper, study: Study) -> Content:
+    """A study's triples as sorted N-Triples lines, packed: its own and the shared ones."""
+    triples = mapper.map(study)
+    return Content.mapped(_lines(triples.own), _lines(triples.shared))
+
+
+def _lines(triples: Iterable[ox.Triple]) -> list[str]:
+    return sorted(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+
+
+def _outcome(mapper: Mapper, study: Study) -> Outcome:
+    try:
+        return content(mapper, study)
+    except Exception as exc:  # the build quarantines the study, as an internal error
+        return exc
+
+
+def _start_worker(base: str, lexicons: list[str]) -> None:
+    global _mapper
+    _exit_with_parent()
+    _mapper = Mapper(base, lexicon=load_all(lexicons))
+
+
+def _map_chunk(studies: list[Study]) -> list[Outcome]:
+    assert _mapper is not None, "the worker was not started"
+    return [_outcome(_mapper, study) for study in studies]
+
+
+def converted(
+    records: Iterable[Parsed],
+    mapper: Mapper,
+    lexicons: list[str],
+    jobs: int,
+    reuse: Callable[[Study], Content | None],
+) -> Iterator[tuple[Parsed, Outcome | None]]:
+    """Each record with its content, in input order: ``None`` for a rejected record, the ``reuse`` content
+    where there is one, else the mapped content or the exception mapping raised."""
+    items = ((record, None if isinstance(record, Rejected) else reuse(record)) for record in records)
+    for index, (record, reused) in enumerate(items):
+        yield record, _local(mapper, record, reused)
+        if index + 1 == WARM:
+            break
+    else:
+        return
+    if jobs <= 1:
+        yield from ((record, _local(mapper, record, reused)) for record, reused in items)
+        return
+    context = multiprocessing.get_context("spawn")
+    start = (mapper.base, lexicons)
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=start) as pool:
+        window: deque[tuple[list[tuple[Parsed, Content | None]], Future[list[Outcome]]]] = deque()
+        for chunk in _chunks(items):
+            todo = [r for r, reused in chunk if isinstance(r, Study) and reused is None]
+            window.append((chunk, pool.submit(_map_chunk, todo)))
+            if len(window) >= 2 * jobs:
+                yield from _settled(*window.popleft())
+        while window:
+            yield from _settled(*window.popleft())
+
+
+def _local(mapper: Mapper, record: Parsed, reused: Content | None) -> Outcome | None:
+    if isinstance(record, Rejected):
+        return None
+    return reused if reused is not None else _outcome(mapper, record)
+
+
+def _settled(
+    chunk: list[tuple[Parsed, Content | None]], future: Future[list[Outcome]]
+) -> Iterator[tuple[Parsed, Outcome | None]]:
+    try:
+        mapped = iter(future.result())
+    except Exception as exc:  # the worker died (killed, out of memory): every study of the chunk says so
+        mapped = iter([exc] * len(chunk))
+    for record, reused in chunk:
+        if isinstance(record, Rejected):
+            yield record, None
+        else:
+            yield record, reused if reused is not None else next(mapped)
+
+
+def _chunks(items: Iterator[tuple[Parsed, Content | None]]) -> Iterator[list[tuple[Parsed, Content | None]]]:
+    chunk: list[tuple[Parsed, Content | None]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
