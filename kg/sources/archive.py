@@ -5,7 +5,8 @@ format detection and parsing do not inflate it twice), and never more than the r
 that declares more, or inflates to more than it declares, is refused while streaming, before the memory
 is spent (a zip bomb). Members that no extraction should trust are quarantined by name, not read:
 absolute or ``..`` names, symbolic links, encrypted members and names that occur twice. A zip whose
-directory cannot be read (a truncated download) is one rejected record naming the file.
+directory cannot be read (a truncated download) is read from its members' local headers (stream-unzip)
+up to the damage, and then is one rejected record naming the file.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
+from stream_unzip import UnzipError as StreamUnzipError
+from stream_unzip import stream_unzip
+
 from kg.sources.records import Entry, Limits, Rejected, memory_entry
 
 _READ = 1 << 20  # bytes inflated at a time
@@ -27,8 +31,8 @@ def members(path: str, limits: Limits) -> Iterator[Entry | Rejected]:
     """Every file member of the zip at ``path``, sorted by name; refused members as :class:`Rejected`."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        yield Rejected(path, f"a corrupt or truncated zip ({exc}): no member could be read; download it again")
+    except (zipfile.BadZipFile, OSError, ValueError):
+        yield from _salvaged(path, limits)
         return
     with archive:
         infos = sorted((i for i in archive.infolist() if not i.is_dir()), key=lambda i: i.filename)
@@ -80,3 +84,37 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> by
                 return None
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _salvaged(path: str, limits: Limits) -> Iterator[Entry | Rejected]:
+    """The members of a zip whose directory cannot be read (a truncated download), from its local headers,
+    in file order, up to the damage; then one rejected record naming the file."""
+    seen: set[str] = set()
+    count = 0
+    try:
+        with open(path, "rb") as stream:
+            for raw_name, _, chunks in stream_unzip(iter(lambda: stream.read(_READ), b"")):
+                name = raw_name.decode("utf-8", "replace")
+                location = f"{path}!{name}"
+                data, total = [], 0
+                for chunk in chunks:  # every chunk is consumed, kept only up to the limit
+                    total += len(chunk)
+                    if total <= limits.record_bytes:
+                        data.append(chunk)
+                count += 1
+                problem = _refusal(_info(name, total), 2 if name in seen else 1, limits)
+                seen.add(name)
+                if name.endswith("/") or os.path.basename(name).startswith("."):
+                    continue
+                yield Rejected(location, problem) if problem else memory_entry(location, b"".join(data), limits)
+    except (StreamUnzipError, OSError, zlib.error, ValueError) as exc:
+        what = type(exc).__name__
+        yield Rejected(path, f"a truncated or corrupt zip ({what}) after {count} members; download it again")
+        return
+    yield Rejected(path, f"a zip without a readable directory; its {count} members were read from their headers")
+
+
+def _info(name: str, size: int) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)
+    info.file_size = size
+    return info

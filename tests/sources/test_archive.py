@@ -68,11 +68,21 @@ def test_a_member_over_the_record_limit_is_refused_by_its_declared_size(tmp_path
     assert isinstance(record, Rejected) and "record limit of 4000" in record.reason
 
 
-def test_a_truncated_zip_is_one_rejected_record_naming_the_file(tmp_path: Path) -> None:
+def test_a_truncated_zip_gives_its_readable_members_then_one_rejected_record(tmp_path: Path) -> None:
+    names = [f"NCT000000{n:02d}" for n in range(20)]
+    whole = _zip(tmp_path / "whole.zip", [(f"{n[-2:]}/{n}.json", _study(n)) for n in names]).read_bytes()
+    (tmp_path / "cut.zip").write_bytes(whole[: len(whole) * 6 // 10])
+    *studies, last = read([str(tmp_path / "cut.zip")])
+    assert 5 < len(studies) < 20 and all(isinstance(s, Study) for s in studies)
+    assert [s.nct_id for s in studies] == names[: len(studies)]  # in the order they stand in the file
+    assert isinstance(last, Rejected) and last.location.endswith("cut.zip") and "truncated" in last.reason
+
+
+def test_a_zip_cut_inside_its_first_member_is_one_rejected_record(tmp_path: Path) -> None:
     whole = _zip(tmp_path / "whole.zip", [("NCT00000001.json", _study("NCT00000001"))]).read_bytes()
-    (tmp_path / "cut.zip").write_bytes(whole[: len(whole) // 2])
+    (tmp_path / "cut.zip").write_bytes(whole[:60])
     (record,) = read([str(tmp_path / "cut.zip")])
-    assert isinstance(record, Rejected) and record.location.endswith("cut.zip") and "truncated" in record.reason
+    assert isinstance(record, Rejected) and "truncated" in record.reason
 
 
 def test_a_directory_entry_in_memory_is_read_like_a_file(tmp_path: Path) -> None:

@@ -93,20 +93,23 @@ def mutated_json(draw: st.DrawFn) -> bytes:
             new_parent = {k: v for k, v in parent.items() if k != path[-1]} if isinstance(parent, dict) else parent[:-1]
             record = _replace(record, path[:-1], new_parent)
             continue
-        new: Any = {
-            "value": lambda: draw(json_values),
-            "extra": lambda: {**_get(record, path), "unexpectedKey": draw(json_values)}
-            if isinstance(_get(record, path), dict)
-            else draw(json_values),
-            "huge": lambda: "x" * draw(st.integers(10_000, 300_000)),
-            "deep": lambda: _nest(draw(st.integers(10, 800))),  # json.dumps itself stops near 1,000
-            "text": lambda: draw(odd_text),
-        }[kind]()
-        record = _replace(record, path, new)
+        record = _replace(record, path, _new_value(draw, kind, _get(record, path)))
     data = json.dumps(record, ensure_ascii=draw(st.booleans())).encode("utf-8", "surrogatepass")
     if draw(st.integers(0, 9)) == 0:
         data = data[: draw(st.integers(0, len(data)))]
     return data
+
+
+def _new_value(draw: st.DrawFn, kind: str, old: Any) -> Any:
+    if kind == "extra" and isinstance(old, dict):
+        return {**old, "unexpectedKey": draw(json_values)}
+    if kind == "huge":
+        return "x" * draw(st.integers(10_000, 300_000))
+    if kind == "deep":
+        return _nest(draw(st.integers(10, 800)))  # json.dumps itself stops near 1,000
+    if kind == "text":
+        return draw(odd_text)
+    return draw(json_values)
 
 
 def _get(value: Any, path: tuple[Any, ...]) -> Any:
@@ -120,6 +123,9 @@ def _nest(depth: int) -> Any:
     for _ in range(depth):
         value = [value]
     return value
+
+
+_MARKUP = [b"&bogus;", b"<!ENTITY x 'y'>", b"]]>", b"<![CDATA[", b"\x00", b"<!DOCTYPE x [", b"\xff\xfe"]
 
 
 @st.composite
@@ -137,7 +143,11 @@ def mutated_bytes(draw: st.DrawFn, sources: list[bytes]) -> bytes:
             depth = draw(st.integers(10, 2_000))
             data = data[:at] + b"<a>" * depth + b"</a>" * depth + data[at:]
         elif kind == "markup":
-            data = data[:at] + draw(st.sampled_from([b"&bogus;", b"<!ENTITY x 'y'>", b"]]>", b"<![CDATA[", b"\x00"])) + data[at:]
+            data = (
+                data[:at]
+                + draw(st.sampled_from([b"&bogus;", b"<!ENTITY x 'y'>", b"]]>", b"<![CDATA[", b"\x00"]))
+                + data[at:]
+            )
         else:
             data = data[:at]
     return data
@@ -165,6 +175,8 @@ def test_page_text_never_raises(data: bytes) -> None:
 def test_the_mutations_reach_every_outcome() -> None:
     """The strategies are not vacuous: real records parse, and broken ones are rejected."""
     good = list(guarded(parser("json"), memory_entry("x", json.dumps(_JSON[0]).encode())))
-    broken = list(guarded(parser("json"), memory_entry("x", json.dumps(_replace(_JSON[0], ("protocolSection",), 7)).encode())))
+    broken = list(
+        guarded(parser("json"), memory_entry("x", json.dumps(_replace(_JSON[0], ("protocolSection",), 7)).encode()))
+    )
     assert isinstance(good[0], Study) and isinstance(broken[0], Rejected)
     assert Path(CORPUS).is_dir()
