@@ -50,6 +50,9 @@ bench: $(BENCH_RELEASE)/void.ttl
 	$(BIN)/python bench/bench_queries.py --release $(BENCH_RELEASE)
 	$(BIN)/python bench/bench_load.py --release $(BENCH_RELEASE)
 	$(BIN)/python bench/bench_analyze.py --release $(BENCH_RELEASE)
+	$(BIN)/python bench/bench_validate.py --release $(BENCH_RELEASE)
+	$(BIN)/python bench/bench_update.py --studies 5000
+	$(BIN)/python bench/bench_serve.py --release $(BENCH_RELEASE)
 
 clean:
 	rm -rf build $(VENV)

@@ -163,6 +163,64 @@ SECONDARY_ID_TYPE: Enum = {
     "OTHER": "Other Identifier",
 }
 
+# --- posted results (API v2 resultsSection) -------------------------------------------------------------
+OUTCOME_TYPE: Enum = {
+    "PRIMARY": "Primary",
+    "SECONDARY": "Secondary",
+    "OTHER_PRE_SPECIFIED": "Other Pre-specified",
+    "POST_HOC": "Post-Hoc",
+}
+PARAM_TYPE: Enum = {
+    "GEOMETRIC_MEAN": "Geometric Mean",
+    "GEOMETRIC_LEAST_SQUARES_MEAN": "Geometric Least Squares Mean",
+    "LEAST_SQUARES_MEAN": "Least Squares Mean",
+    "LOG_MEAN": "Log Mean",
+    "MEAN": "Mean",
+    "MEDIAN": "Median",
+    "NUMBER": "Number",
+    "COUNT_OF_PARTICIPANTS": "Count of Participants",
+    "COUNT_OF_UNITS": "Count of Units",
+}
+DISPERSION_TYPE: Enum = {
+    "NA": "Not Applicable",
+    "STANDARD_DEVIATION": "Standard Deviation",
+    "STANDARD_ERROR": "Standard Error",
+    "INTER_QUARTILE_RANGE": "Inter-Quartile Range",
+    "FULL_RANGE": "Full Range",
+    "CONFIDENCE_80": "80% Confidence Interval",
+    "CONFIDENCE_90": "90% Confidence Interval",
+    "CONFIDENCE_95": "95% Confidence Interval",
+    "CONFIDENCE_975": "97.5% Confidence Interval",
+    "CONFIDENCE_99": "99% Confidence Interval",
+    "CONFIDENCE_OTHER": "Other Confidence Interval Level",
+    "GEOMETRIC_COEFFICIENT": "Geometric Coefficient of Variation",
+}
+ANALYSIS_DISPERSION_TYPE: Enum = {
+    "STANDARD_DEVIATION": "Standard Deviation",
+    "STANDARD_ERROR_OF_MEAN": "Standard Error of the Mean",
+}
+CI_SIDES: Enum = {"ONE_SIDED": "1-Sided", "TWO_SIDED": "2-Sided"}
+NON_INFERIORITY_TYPE: Enum = {
+    "SUPERIORITY": "Superiority",
+    "NON_INFERIORITY": "Non-Inferiority",
+    "EQUIVALENCE": "Equivalence",
+    "OTHER": "Other",
+    "NON_INFERIORITY_OR_EQUIVALENCE": "Non-Inferiority or Equivalence",
+    "SUPERIORITY_OR_OTHER": "Superiority or Other",
+    "NON_INFERIORITY_OR_EQUIVALENCE_LEGACY": "Non-Inferiority or Equivalence (legacy)",
+    "SUPERIORITY_OR_OTHER_LEGACY": "Superiority or Other (legacy)",
+}
+ASSESSMENT_TYPE: Enum = {
+    "SYSTEMATIC_ASSESSMENT": "Systematic Assessment",
+    "NON_SYSTEMATIC_ASSESSMENT": "Non-systematic Assessment",
+}
+RESTRICTION_TYPE: Enum = {
+    "LTE60": "Embargo of 60 days or less",
+    "GT60": "Embargo of more than 60 and at most 180 days",
+    "OTHER": "Other disclosure restriction",
+}
+REPORTING_STATUS: Enum = {"POSTED": "Posted", "NOT_POSTED": "Not Posted"}
+
 #: Each enumeration by the name the ontology publishes it under (``{base}vocab/{name}/{code}``).
 ENUMS: dict[str, Enum] = {
     "status": STATUS,
@@ -188,6 +246,15 @@ ENUMS: dict[str, Enum] = {
     "ipd-sharing": IPD_SHARING,
     "biospec-retention": BIOSPEC_RETENTION,
     "secondary-id-type": SECONDARY_ID_TYPE,
+    "outcome-type": OUTCOME_TYPE,
+    "param-type": PARAM_TYPE,
+    "dispersion-type": DISPERSION_TYPE,
+    "analysis-dispersion-type": ANALYSIS_DISPERSION_TYPE,
+    "ci-sides": CI_SIDES,
+    "non-inferiority-type": NON_INFERIORITY_TYPE,
+    "assessment-type": ASSESSMENT_TYPE,
+    "restriction-type": RESTRICTION_TYPE,
+    "reporting-status": REPORTING_STATUS,
 }
 
 #: Old or variant spellings that legacy XML uses, per enumeration, beyond the display labels.

@@ -7,6 +7,7 @@ TrialkgError
 ├── ReleaseError          a release directory is missing, incomplete or cannot be written
 ├── QueryError            a canned query is unknown, a parameter is missing or a query fails (locally or remotely)
 ├── LoadError             a release cannot be pushed into a triple store, or the store disagrees after loading
+├── ServeError            the server cannot start: its port is in use, or its address cannot be bound
 └── AnalyticsError        an analysis cannot run: a bad filter value, or an output directory that is a release
 """
 
@@ -38,6 +39,10 @@ class QueryError(TrialkgError):
 
 
 class LoadError(TrialkgError):
+    pass
+
+
+class ServeError(TrialkgError):
     pass
 
 

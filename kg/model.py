@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.results_model import PostedResults
+
 
 @dataclass
 class DateStruct:
@@ -167,13 +169,14 @@ class Design:
 
 @dataclass
 class ResultsSummary:
-    """What a record says about posted results, in summary (not the result tables themselves)."""
+    """What a record says about posted results: in summary (counts), and the tables in :attr:`posted`."""
 
     first_posted: str | None = None
     outcome_measure_count: int = 0
     group_count: int = 0
     serious_adverse_event_count: int = 0
     other_adverse_event_count: int = 0
+    posted: PostedResults | None = None  # the result tables themselves (kg.results_model)
 
 
 @dataclass

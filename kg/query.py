@@ -26,6 +26,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from kg.errors import QueryError
+from kg.failures import unreadable
 from kg.publish import release as layout
 
 Row = dict[str, str]
@@ -51,7 +52,10 @@ _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
 
 
 def load_query(path: Path) -> CannedQuery:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"{path}: cannot be read: {unreadable(exc)}; give a SPARQL query file in UTF-8") from exc
     meta: dict[str, str] = {"title": path.stem, "description": ""}
     params: list[Param] = []
     for line in text.splitlines():
@@ -151,12 +155,21 @@ class Source(Protocol):
 
 
 class LocalStore:
-    """A :class:`Source` over a pyoxigraph store (a release's ``store/``, opened read-only)."""
+    """A :class:`Source` over a pyoxigraph store (a release's ``store/``, opened read-only).
 
-    def __init__(self, store: ox.Store) -> None:
-        self.store = store
+    Queries are screened as the server screens them (:mod:`kg.serve.guard`): no updates, and no
+    ``SERVICE`` (which would make this process fetch other endpoints) unless ``allow_service``."""
+
+    def __init__(self, store: ox.Store, allow_service: bool = False) -> None:
+        self.store, self.allow_service = store, allow_service
 
     def select(self, text: str) -> tuple[list[str], list[Row]]:
+        from kg.serve import guard
+
+        if not self.allow_service:
+            text = guard.screen(text)
+        elif guard.is_update(guard.normalise(text)):
+            raise guard.update_refused()
         try:
             result = self.store.query(text)
         except (SyntaxError, OSError, RuntimeError) as exc:
@@ -169,12 +182,15 @@ class LocalStore:
 
 
 def open_store(release: str) -> ox.Store:
-    path = layout.require_release(release) / layout.STORE
-    return ox.Store.read_only(str(path))
+    """The release's store, read-only; a :class:`ReleaseError` if it is missing or cannot be opened."""
+    return layout.open_store(release)
 
 
-def open_source(release: str | None = None, endpoint: str | None = None, **remote: object) -> Source:
-    """The release's embedded store, or a remote endpoint (``remote`` options go to :mod:`kg.remote`)."""
+def open_source(
+    release: str | None = None, endpoint: str | None = None, allow_service: bool = False, **remote: object
+) -> Source:
+    """The release's embedded store, or a remote endpoint (``remote`` options go to :mod:`kg.remote`).
+    ``allow_service`` lets queries on the release call other endpoints (SERVICE)."""
     if (release is None) == (endpoint is None):
         raise QueryError("give either --data DIR (a release built by `trialkg build`) or --endpoint URL")
     if endpoint is not None:
@@ -182,7 +198,7 @@ def open_source(release: str | None = None, endpoint: str | None = None, **remot
 
         return RemoteEndpoint.connect(endpoint, **remote)  # type: ignore[arg-type]
     assert release is not None
-    return LocalStore(open_store(release))
+    return LocalStore(open_store(release), allow_service)
 
 
 def run(

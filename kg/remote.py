@@ -16,7 +16,7 @@ Results come back as SPARQL JSON; every cell is its lexical form ('' where unbou
 from __future__ import annotations
 
 import json
-import socket
+import math
 import urllib.error
 from typing import Any
 
@@ -69,7 +69,7 @@ class RemoteEndpoint:
         sparql.setMethod(POST)
         sparql.setRequestMethod(URLENCODED)
         sparql.setReturnFormat(fmt)
-        sparql.setTimeout(int(self.timeout))
+        sparql.setTimeout(max(1, math.ceil(self.timeout)))  # whole seconds; 0 would mean none
         if self.auth.user:
             sparql.setCredentials(self.auth.user, self.auth.password or "")
             if self.auth.digest:
@@ -93,7 +93,9 @@ class RemoteEndpoint:
         def transient(exc: Exception) -> str | None:
             if isinstance(exc, urllib.error.HTTPError):
                 return (exc.headers.get("Retry-After") or "") if exc.code in TRANSIENT else None
-            return "" if isinstance(exc, urllib.error.URLError | ConnectionError | socket.timeout) else None
+            if _timed_out(exc):  # not asked again: a stuck store would only get a second copy to work on
+                return None
+            return "" if isinstance(exc, urllib.error.URLError | ConnectionError) else None
 
         try:
             return with_retries(self.retry, self.url, lambda: sparql.query().convert(), transient)
@@ -104,6 +106,11 @@ class RemoteEndpoint:
                 raise QueryError(self._denied(exc.code)) from exc
             raise QueryError(f"the endpoint {self.url} answered {exc.code} {exc.reason}") from exc
         except (urllib.error.URLError, OSError) as exc:
+            if _timed_out(exc):
+                raise QueryError(
+                    f"the endpoint {self.url} did not answer within {self.timeout:g} s; it may be stuck or busy: "
+                    "try again later, or with a longer timeout"
+                ) from exc
             reason = getattr(exc, "reason", exc)
             raise QueryError(
                 f"cannot reach the endpoint {self.url} ({reason}); is it running at that address?"
@@ -154,3 +161,8 @@ class RemoteEndpoint:
             return int(rows[0]["n"])
         except (IndexError, KeyError, ValueError) as exc:
             raise QueryError(f"the endpoint {self.url} gave no count: {json.dumps(rows)[:200]}") from exc
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """A request that got no answer in time (raised as such, or as the reason of a URLError)."""
+    return isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError)

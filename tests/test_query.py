@@ -132,6 +132,16 @@ def test_values_open_the_where_group_unless_the_query_assigns_the_variable(tmp_p
     text = q.prepared(q.load_query(plain), {"x": "v"})
     assert text.index('VALUES (?x) { ("v") }') < text.index("?s ?p ?x")
     assigned = tmp_path / "b.rq"
-    assigned.write_text('# param: x string\nSELECT ?x WHERE { ?s ?p ?o BIND(STR(?o) AS ?x) }\n')
+    assigned.write_text("# param: x string\nSELECT ?x WHERE { ?s ?p ?o BIND(STR(?o) AS ?x) }\n")
     text = q.prepared(q.load_query(assigned), {"x": "v"})
     assert text.rstrip().endswith('VALUES (?x) { ("v") }')
+
+
+def test_a_local_query_refuses_service_unless_allowed(release: str) -> None:
+    federated = "SELECT * WHERE { # x\rSERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    with pytest.raises(QueryError, match="Federated query is disabled"):
+        q.open_source(release).select(federated)
+    with pytest.raises(QueryError, match="SPARQL Update is not allowed"):
+        q.open_source(release, allow_service=True).select("DROP ALL")
+    columns, _ = q.open_source(release, allow_service=True).select(federated)  # SILENT: port 9 refuses
+    assert sorted(columns) == ["o", "p", "s"]

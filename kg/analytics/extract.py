@@ -29,12 +29,11 @@ import pyoxigraph as ox
 
 from kg.codes import ENUMS
 from kg.errors import AnalyticsError
-from kg.mapping.iris import mesh_ui
+from kg.iris import MESH_NS, mesh
 from kg.mapping.namespaces import PREFIXES
 from kg.query import Source
 
 HERE = Path(__file__).resolve().parent
-MESH = PREFIXES["mesh"]
 VOCAB = PREFIXES["tkgv"]
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -68,7 +67,7 @@ class Filters:
         """The filters in words, one line each (nothing when every study is covered)."""
         lines = []
         if self.conditions:
-            uis = ", ".join(mesh_iri(c)[len(MESH) :] for c in self.conditions)
+            uis = ", ".join(mesh_iri(c)[len(MESH_NS) :] for c in self.conditions)
             lines.append(f"condition MeSH (or narrower): {uis}")
         if self.phases:
             lines.append("phase: " + ", ".join(self.phases))
@@ -109,9 +108,9 @@ class Filters:
 
 def mesh_iri(value: str) -> str:
     """The canonical MeSH IRI of a descriptor given as a UI (padded or not) or as its IRI."""
-    ui = value[len(MESH) :] if value.startswith(MESH) else value
+    ui = value[len(MESH_NS) :] if value.startswith(MESH_NS) else value
     try:
-        return MESH + mesh_ui(ui)
+        return mesh(ui)
     except ValueError as exc:
         raise AnalyticsError(f"condition {value!r}: give a MeSH descriptor UI (D001249) or its IRI") from exc
 

@@ -21,15 +21,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.analytics.extract import MESH, Extract
+from kg.analytics.extract import Extract
 from kg.analytics.graphs import NETWORKS
 from kg.analytics.metrics import NetworkMetrics
 from kg.analytics.similarity import Similar
+from kg.iris import MESH_NS, Iris, part
 from kg.mapping.namespaces import DCTERMS, PREFIXES, RDF, RDFS, TKG, XSD
 
 
 def analytics_graph(base: str) -> str:
-    return f"{base}graph/analytics"
+    return Iris(base).analytics_graph()
 
 
 def _decimal(value: float) -> ox.Literal:
@@ -45,8 +46,8 @@ def entity_path(iri: str, base: str) -> str:
     """The part of a position's IRI that names the entity."""
     if iri.startswith(base):
         return iri[len(base) :]
-    if iri.startswith(MESH):
-        return "mesh/" + iri[len(MESH) :]
+    if iri.startswith(MESH_NS):
+        return "mesh/" + iri[len(MESH_NS) :]
     return "iri/" + hashlib.sha1(iri.encode()).hexdigest()[:16]
 
 
@@ -60,7 +61,7 @@ def quads(
         out.append(ox.Quad(s, p, o, graph))
 
     for name, m in metrics.items():
-        network = ox.NamedNode(f"{base}analytics/{name}")
+        network = ox.NamedNode(Iris(base).network(name))
         add(network, RDF.type, TKG.Network)
         add(network, RDFS.label, ox.Literal(f"{name} network", language="en"))
         add(network, DCTERMS.description, ox.Literal(NETWORKS[name], language="en"))
@@ -69,7 +70,7 @@ def quads(
             add(network, TKG[prop], _integer(value))
         add(network, TKG.modularity, _decimal(m.modularity))
         for iri, row in m.table.items():
-            position = ox.NamedNode(f"{base}analytics/{name}/{entity_path(iri, base)}")
+            position = ox.NamedNode(part(network.value, entity_path(iri, base)))
             add(position, RDF.type, TKG.NetworkPosition)
             add(position, TKG.network, network)
             add(position, TKG.positionOf, ox.NamedNode(iri))
@@ -84,7 +85,7 @@ def quads(
         subject = ox.NamedNode(study)
         for link in links:
             other = ox.NamedNode(link.other)
-            node = ox.NamedNode(f"{study}/similar/{data.studies[link.other].nct_id}")
+            node = ox.NamedNode(part(study, "similar", data.studies[link.other].nct_id))
             add(subject, TKG.similarStudy, other)
             add(subject, TKG.similarity, node)
             add(node, RDF.type, TKG.StudySimilarity)
@@ -103,7 +104,6 @@ def write(out: Path, base: str, found: list[ox.Quad]) -> list[Path]:
     with nquads.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", filename="", mtime=0) as packed:
         packed.write(text.encode("utf-8"))
     prefixes = {**{k: PREFIXES[k] for k in ("tkg", "rdf", "rdfs", "xsd", "dcterms", "mesh")},
-                "trial": f"{base}trial/", "org": f"{base}org/", "intervention": f"{base}intervention/",
-                "analytics": f"{base}analytics/"}  # fmt: skip
+                **{name: Iris(base).space(name) for name in ("trial", "org", "intervention", "analytics")}}
     ox.serialize(sorted(found, key=str), str(trig), format=ox.RdfFormat.TRIG, prefixes=prefixes)
     return [nquads, trig]

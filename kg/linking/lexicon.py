@@ -23,16 +23,14 @@ import csv
 import io
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.mapping.iris import mesh_ui
+from kg.iris import MESH_NS, ROR_NS, in_space, ror
+from kg.naming import fold, mesh_ui
 
-MESH = "http://id.nlm.nih.gov/mesh/"
-ROR = "https://ror.org/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 EXACT, CLOSE = SKOS + "exactMatch", SKOS + "closeMatch"
 DEFAULTS = Path(__file__).resolve().parent.parent / "lexicons"
@@ -42,8 +40,7 @@ _NAME_COLUMNS = ("name", "term", "heading", "descriptor_name", "label", "mesh_te
 
 def name_key(name: str) -> str:
     """Matching key of a term name: accents dropped, case folded, ``&`` as ``and``, punctuation as space."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().replace("&", " and ")
+    text = fold(name).replace("&", " and ")
     return " ".join(re.sub(r"[\W_]+", " ", text).split())
 
 
@@ -169,7 +166,7 @@ def ror_entry(r: dict[str, Any]) -> OrgEntry:
         names = [display, *r.get("aliases", []), *r.get("acronyms", [])]
         names += [label["label"] for label in r.get("labels", []) if label.get("label")]
         country = (r.get("country") or {}).get("country_code")
-    rid = r["id"] if r["id"].startswith(ROR) else ROR + r["id"]
+    rid = ror(r["id"])
     return OrgEntry(rid, display, tuple(dict.fromkeys(names)), country)
 
 
@@ -181,14 +178,14 @@ def _sssom(text: str, lex: Lexicon) -> None:
         subject, obj = _expand(row["subject_id"], prefixes), _expand(row["object_id"], prefixes)
         predicate = _expand(row["predicate_id"], prefixes)
         label = (row.get("subject_label") or "").strip()
-        if obj.startswith(MESH) and label:
-            lex.add_mesh(obj[len(MESH) :], label, predicate if predicate in (EXACT, CLOSE) else CLOSE)
+        if obj.startswith(MESH_NS) and label:
+            lex.add_mesh(obj[len(MESH_NS) :], label, predicate if predicate in (EXACT, CLOSE) else CLOSE)
             if row.get("object_label") and predicate == EXACT:
-                lex.add_mesh(obj[len(MESH) :], row["object_label"])
-        elif obj.startswith(ROR) and label:
+                lex.add_mesh(obj[len(MESH_NS) :], row["object_label"])
+        elif obj.startswith(ROR_NS) and label:
             country = (row.get("subject_category") or "").strip() or None
             lex.orgs.append(OrgEntry(obj, (row.get("object_label") or label).strip(), (label,), country))
-        elif "/org/" in obj and label and row.get("object_label") and predicate == EXACT:
+        elif in_space(obj, "org") and label and row.get("object_label") and predicate == EXACT:
             lex.org_variants[label] = row["object_label"].strip()
         del subject
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 
 from kg.linking.lexicon import EXACT, Lexicon, name_key
-from kg.mapping.iris import mesh_ui
 from kg.model import Intervention, MeshTerm
+from kg.naming import mesh_ui
 
 SALTS = {
     "hydrochloride", "hcl", "dihydrochloride", "sodium", "potassium", "calcium", "magnesium",

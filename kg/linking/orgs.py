@@ -32,7 +32,6 @@ nor "Medical University of Vienna" "University of Vienna".
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -40,6 +39,7 @@ from rapidfuzz import fuzz
 
 from kg.linking.countries import iso_code
 from kg.linking.lexicon import Lexicon, OrgEntry
+from kg.naming import fold
 
 THRESHOLD = 92.0
 WORD_THRESHOLD = 90.0
@@ -59,13 +59,8 @@ ABBREVIATIONS = {
 LEGAL_FORMS = {"inc", "incorporated", "llc", "corp", "corporation", "co", "ltd", "limited", "plc"}  # fmt: skip
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-
-
 def _words(text: str) -> list[str]:
-    text = re.sub(r"[&+]", " and ", re.sub(r"['’`]", "", _fold(text)))
+    text = re.sub(r"[&+]", " and ", re.sub(r"['’`]", "", fold(text)))
     words = re.sub(r"[\W_]+", " ", text).split()
     joined: list[str] = []
     single = False  # whether joined[-1] was made of single letters only

@@ -14,11 +14,12 @@ import argparse
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from kg.iris import Iris
 from kg.linking.countries import iso_code
 from kg.linking.lexicon import Lexicon, load_all
 from kg.linking.orgs import OrgResolver, cluster
-from kg.mapping.iris import slug
 from kg.model import Study
+from kg.naming import slug
 
 
 def mentions(study: Study) -> Iterator[tuple[str, str | None]]:
@@ -95,7 +96,7 @@ def write_variants(variants: dict[str, str], path: str) -> None:
     lines = [
         "# curie_map:",
         "#   skos: http://www.w3.org/2004/02/skos/core#",
-        "#   tkgo: https://w3id.org/trialkg/org/",
+        f"#   tkgo: {Iris().space('org')}",
         "# mapping_set_id: https://w3id.org/trialkg/lexicons/org-variants",
         "subject_id\tsubject_label\tpredicate_id\tobject_id\tobject_label\tmapping_justification",
     ]

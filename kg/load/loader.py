@@ -18,9 +18,11 @@ are counted through the query service and must equal ``void:triples`` of the rel
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -30,13 +32,15 @@ import pyoxigraph as ox
 from tqdm import tqdm
 
 from kg.errors import LoadError, QueryError
-from kg.load.protocol import NQUADS, NTRIPLES, Client, NoGraphStore, chunks, data_block, triple_of
+from kg.failures import unreadable
+from kg.iris import Iris
+from kg.load.protocol import NQUADS, NTRIPLES, Client, NoGraphStore, Retry, chunks, data_block, triple_of
 from kg.load.stores import Endpoints
 from kg.publish import release as layout
-from kg.publish.dumps import shared_graph
 from kg.remote import RemoteEndpoint
 
 VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
+COUNT_TIMEOUT = 10.0  # seconds the count after a failed load may take
 
 
 @dataclass(frozen=True)
@@ -90,13 +94,17 @@ def release_info(release: Path) -> tuple[str, str, int]:
     """The release's base IRI, version and ``void:triples`` count (from ``build-report.json`` and ``void.ttl``:
     the count of the release, else of its N-Triples dump, a ``void:Dataset`` of its own)."""
     base, version = layout.base_of(release), layout.read_report(release)["version"]
-    dataset = f"{base}dataset/{version}"
+    dataset = Iris(base).dataset(version)
     counts: dict[str, int] = {}
     path = (release / layout.VOID).resolve()
-    with open(path, "rb") as void:
-        for triple in ox.parse(void, format=ox.RdfFormat.TURTLE, base_iri=path.as_uri()):
-            if triple.predicate.value == VOID_TRIPLES:
-                counts[triple.subject.value] = int(triple.object.value)
+    try:
+        with open(path, "rb") as void:
+            for triple in ox.parse(void, format=ox.RdfFormat.TURTLE, base_iri=path.as_uri()):
+                if triple.predicate.value == VOID_TRIPLES:
+                    counts[triple.subject.value] = int(triple.object.value)
+    except (OSError, SyntaxError, ValueError) as exc:
+        why = "it is missing" if isinstance(exc, FileNotFoundError) else unreadable(exc, "Turtle") or str(exc)
+        raise LoadError(f"{release / layout.VOID}: cannot read the triple count: {why}; rebuild the release") from exc
     for subject in (dataset, f"{dataset}/{layout.NTRIPLES}"):
         if subject in counts:
             return base, version, counts[subject]
@@ -104,10 +112,16 @@ def release_info(release: Path) -> tuple[str, str, int]:
 
 
 def _lines(path: Path) -> Iterator[str]:
-    with gzip.open(path, "rt", encoding="utf-8") as dump:
-        for line in dump:
-            if line.strip():
-                yield line.rstrip("\n")
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as dump:
+            for line in dump:
+                if line.strip():
+                    yield line.rstrip("\n")
+    except (EOFError, OSError, ValueError, zlib.error) as exc:
+        why = "it is missing" if isinstance(exc, FileNotFoundError) else unreadable(exc)
+        if why is None:
+            raise
+        raise LoadError(f"{path}: cannot be read: {why}; rebuild the release (or copy it again)") from exc
 
 
 class Loader:
@@ -134,9 +148,15 @@ class Loader:
         if not self.gsp and endpoints.update is None:
             raise LoadError(f"no update service known for {endpoints.store}: give --update-url (or --gsp-url)")
         self.forced = method == "gsp"
-        self.query = RemoteEndpoint(endpoints, graph=target.graph, per_study=target.per_study, auth=client.auth)
+        self.query = self._endpoint(client.timeout, client.retry)
         self._bar: tqdm | None = None
         self._notes: list[str] = []
+        self._done = 0  # triples of the current operation the store has acknowledged
+
+    def _endpoint(self, timeout: float, retry: Retry) -> RemoteEndpoint:
+        graph, per_study = self.target.graph, self.target.per_study
+        return RemoteEndpoint(self.endpoints, graph=graph, per_study=per_study, auth=self.client.auth,
+                              timeout=timeout, retry=retry)  # fmt: skip
 
     # -- the two operations ------------------------------------------------------------------------------
 
@@ -145,13 +165,14 @@ class Loader:
         base, version, expected = release_info(release)
         report = self._report(release, version)
         started, sent = time.perf_counter(), self.client.requests
-        if replace:
-            self._clear(base)
-        with self._progress(expected, "load"):
-            if self.target.per_study:
-                report.added = self._add_quads(_lines(release / layout.NQUADS))
-            else:
-                report.added = self._add(_lines(release / layout.NTRIPLES), self.target.graph)
+        with self._giving_up(base, f"of the release's {expected:,} triples (void.ttl)"):
+            if replace:
+                self._clear(base)
+            with self._progress(expected, "load"):
+                if self.target.per_study:
+                    report.added = self._add_quads(_lines(release / layout.NQUADS))
+                else:
+                    report.added = self._add(_lines(release / layout.NTRIPLES), self.target.graph)
         return self._finish(report, started, sent, base, expected)
 
     def delta(self, release: Path) -> Report:
@@ -162,13 +183,14 @@ class Loader:
         log = json.loads((release / layout.CHANGELOG_JSON).read_text(encoding="utf-8"))
         report = self._report(release, version)
         started, sent = time.perf_counter(), self.client.requests
-        if self.target.per_study:
-            self._study_delta(release, base, log, report)
-        else:
-            summary = log["summary"]
-            with self._progress(summary["triples_removed"] + summary["triples_added"], "delta"):
-                report.removed = self._remove(_lines(release / layout.DELTA_REMOVED), self.target.graph)
-                report.added = self._add(_lines(release / layout.DELTA_ADDED), self.target.graph)
+        summary = log["summary"]
+        with self._giving_up(base, "of the delta's triples", f"; the release has {expected:,} (void.ttl)"):
+            if self.target.per_study:
+                self._study_delta(release, base, log, report)
+            else:
+                with self._progress(summary["triples_removed"] + summary["triples_added"], "delta"):
+                    report.removed = self._remove(_lines(release / layout.DELTA_REMOVED), self.target.graph)
+                    report.added = self._add(_lines(release / layout.DELTA_ADDED), self.target.graph)
         report.notes.append(f"delta from {log['previous_version']}: {_summary(log['summary'])}")
         hint = f"; did the store hold release {log['previous_version']}? If not, load this one with --replace"
         return self._finish(report, started, sent, base, expected, hint)
@@ -209,9 +231,9 @@ class Loader:
 
     def _study_delta(self, release: Path, base: str, log: dict, report: Report) -> None:
         """Per-study layout: replace the graphs that changed, drop those withdrawn."""
-        trial = f"{base}trial/"
+        trial = Iris(base).trials()
         replace = {trial + s["nct_id"] for key in ("added", "changed", "restated") for s in log[key]}
-        replace.add(shared_graph(base))
+        replace.add(Iris(base).shared_graph())
         graphs: dict[str, list[str]] = {g: [] for g in replace}
         for quad in _lines(release / layout.NQUADS):
             graph, triple = triple_of(quad)
@@ -233,7 +255,7 @@ class Loader:
             self._drop([self.target.graph or ""])
             return
         _, rows = self.query.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        shared, trial = shared_graph(base), f"{base}trial/"
+        shared, trial = Iris(base).shared_graph(), Iris(base).trials()
         self._drop([r["g"] for r in rows if r["g"] == shared or r["g"].startswith(trial)])
 
     def _drop(self, graphs: list[str]) -> None:
@@ -276,7 +298,7 @@ class Loader:
     # -- bookkeeping ----------------------------------------------------------------------------------
 
     def _report(self, release: Path, version: str) -> Report:
-        self._notes = []
+        self._notes, self._done = [], 0
         return Report(str(release), version, f"{self.endpoints.store} at {self.endpoints.query}", self.target.layout)
 
     def _progress(self, total: int, what: str) -> tqdm:
@@ -284,16 +306,38 @@ class Loader:
         return self._bar
 
     def _tick(self, n: int) -> int:
+        """``n`` more triples acknowledged by the store."""
+        self._done += n
         if self._bar is not None:
             self._bar.update(n)
         return n
 
-    def count(self, base: str) -> int:
+    @contextlib.contextmanager
+    def _giving_up(self, base: str, of_what: str, besides: str = "") -> Iterator[None]:
+        """When sending fails for good: say how far it got and what the store now holds (if it answers)."""
+        try:
+            yield
+        except LoadError as exc:
+            if self._bar is not None:  # off the terminal: the failure is the last word
+                self._bar.leave = False
+                self._bar.close()
+            done = f"gave up with {self._done:,} {of_what} acknowledged"
+            try:  # a quick count, not asked again: the store may be the trouble
+                held = self.count(base, self._endpoint(min(self.client.timeout, COUNT_TIMEOUT), Retry(attempts=1)))
+            except QueryError:
+                now = "the store does not answer a count either"
+            else:
+                now = f"the store now holds {held:,} triples in the {self.target.layout}{besides}"
+            raise LoadError(f"{exc}; {done}; {now}; loading again is safe (writes are idempotent)") from exc
+
+    def count(self, base: str, endpoint: RemoteEndpoint | None = None) -> int:
         """Triples in the target, counted through the query service (independent of the union setting)."""
+        query = endpoint or self.query
         if self.target.per_study:
-            where = f'GRAPH ?g {{ ?s ?p ?o }} FILTER(?g = <{shared_graph(base)}> || STRSTARTS(STR(?g), "{base}trial/"))'
-            return self.query.count(where)
-        return self.query.count()
+            shared, trials = Iris(base).shared_graph(), Iris(base).trials()
+            where = f'GRAPH ?g {{ ?s ?p ?o }} FILTER(?g = <{shared}> || STRSTARTS(STR(?g), "{trials}"))'
+            return query.count(where)
+        return query.count()
 
     def _finish(self, report: Report, started: float, sent: int, base: str, expected: int, hint: str = "") -> Report:
         report.seconds = time.perf_counter() - started
@@ -310,7 +354,7 @@ class Loader:
                 hint = "; the target held other triples: load with --replace"
             raise LoadError(
                 f"verification failed: the store holds {report.found:,} triples in the {report.layout}, the release "
-                f"{report.expected:,} (void.ttl){hint}\n" + "\n".join(report.lines())
+                f"{report.expected:,} (void.ttl), after sending +{report.added:,} / -{report.removed:,}{hint}"
             )
         return report
 

@@ -3,7 +3,8 @@
 Every write trialkg makes is idempotent on sets of triples (adding a triple twice, or removing one that
 is gone, changes nothing), so a request that failed in a transient way (no connection, 429, 502, 503,
 504) is simply sent again, after an exponentially growing pause with a cap (or the ``Retry-After`` the
-store asked for, within the same cap).
+store asked for, within the same cap). A request the store has not answered within the timeout is not
+sent again: a store that is stuck or overloaded would only get a second copy to work on.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from kg.errors import LoadError
 ENV_USER, ENV_PASSWORD, ENV_TOKEN = "TRIALKG_ENDPOINT_USER", "TRIALKG_ENDPOINT_PASSWORD", "TRIALKG_ENDPOINT_TOKEN"
 
 TRANSIENT = frozenset({429, 502, 503, 504})
+#: Seconds to wait for the store to answer one request (``trialkg load --timeout``).
+TIMEOUT = 60.0
 #: Statuses by which a store says it has no graph store service (then SPARQL Update is used instead).
 NO_SERVICE = frozenset({404, 405, 501})
 
@@ -109,9 +112,10 @@ class NoGraphStore(LoadError):
 class Client:
     """HTTP writes to one store: GSP requests and SPARQL updates, authenticated, retried."""
 
-    def __init__(self, auth: Auth | None = None, retry: Retry | None = None, timeout: float = 600.0) -> None:
+    def __init__(self, auth: Auth | None = None, retry: Retry | None = None, timeout: float = TIMEOUT) -> None:
         self.auth = auth or Auth()
         self.retry = retry or Retry()
+        self.timeout = timeout
         self.requests = 0
         self._http = httpx.Client(
             auth=self.auth.httpx(), headers=self.auth.headers(), timeout=timeout, follow_redirects=True
@@ -142,7 +146,8 @@ class Client:
         def transient(exc: Exception) -> str | None:
             if isinstance(exc, _Transient):
                 return exc.response.headers.get("Retry-After", "")
-            return "" if isinstance(exc, httpx.TransportError) else None
+            transport = isinstance(exc, httpx.TransportError) and not isinstance(exc, httpx.TimeoutException)
+            return "" if transport else None
 
         try:
             response = with_retries(self.retry, f"{method} {url}", attempt, transient)
@@ -150,6 +155,11 @@ class Client:
             raise LoadError(
                 f"{method} {url}: the store kept answering {exc.response.status_code} after "
                 f"{self.retry.attempts} attempts; try again later, or with smaller chunks (--chunk)"
+            ) from exc
+        except httpx.TimeoutException as exc:
+            raise LoadError(
+                f"{method} {url}: the store did not answer within {self.timeout:g} s; it may be stuck or busy: "
+                "try again later, or with a longer --timeout or smaller chunks (--chunk)"
             ) from exc
         except httpx.TransportError as exc:
             raise LoadError(f"{method} {url}: cannot reach the store ({exc}); is it running at that address?") from exc

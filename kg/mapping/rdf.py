@@ -11,39 +11,46 @@ from functools import lru_cache
 from pyoxigraph import Literal, NamedNode
 
 from kg.codes import INTERVENTION_TYPE
+from kg.iris import Iris, bio2rdf, identifiers_org, part, pubmed, registry_page
+from kg.iris import mesh as mesh_iri
 from kg.linking.countries import iso_code
 from kg.linking.lexicon import CLOSE, Lexicon, default_lexicon, name_key
 from kg.linking.names import intervention_key, intervention_mesh, registry_mesh, resolve_ui
 from kg.linking.orgs import OrgResolver
 from kg.linking.placeholders import is_placeholder
-from kg.mapping.iris import local, slug
 from kg.mapping.namespaces import DCTERMS, DEFAULT_BASE, GEO, RDF, RDFS, SCHEMA, SKOS, TKG
+from kg.mapping.results import map_results
 from kg.mapping.terms import Triples, boolean, date, decimal, english, integer
 from kg.model import Contact, DateStruct, Location, MeshTerm, Organization, Study
+from kg.naming import slug
 
 STUDY_CLASSES = {
     "INTERVENTIONAL": (TKG.InterventionalStudy, SCHEMA.MedicalTrial),
     "OBSERVATIONAL": (TKG.ObservationalStudy, SCHEMA.MedicalObservationalStudy),
     "EXPANDED_ACCESS": (TKG.ExpandedAccessStudy, SCHEMA.MedicalStudy),
 }
-MESH = "http://id.nlm.nih.gov/mesh/"
 
 
 class Mapper:
     """Maps studies to triples under one base IRI."""
 
-    def __init__(self, base: str = DEFAULT_BASE, *, lexicon: Lexicon | None = None) -> None:
+    def __init__(
+        self, base: str = DEFAULT_BASE, *, lexicon: Lexicon | None = None, contact_details: bool = False
+    ) -> None:
         #: MeSH names, ROR organisations and mappings (kg.linking.lexicon); default: the shipped ones.
         self.lexicon = lexicon if lexicon is not None else _default_lexicon()
+        #: Publish contacts' e-mail addresses and telephone numbers (personal data: off by default).
+        self.contact_details = contact_details
         self.orgs = OrgResolver(self.lexicon)
-        self.base = base if base.endswith("/") else base + "/"
+        self.iris = Iris(base)
+        self.base = self.iris.base
 
     def study_iri(self, nct_id: str) -> NamedNode:
-        return NamedNode(f"{self.base}trial/{local(nct_id)}")
+        return NamedNode(self.iris.study(nct_id))
 
     def org_iri(self, name: str, country: str | None = None) -> NamedNode:
         """The shared node of an organisation mention (kg.linking.orgs: normalised key, lexicon variants)."""
-        return NamedNode(f"{self.base}org/{slug(self.orgs.resolve(name, country)[0] or name)}")
+        return NamedNode(self.iris.org(slug(self.orgs.resolve(name, country)[0] or name)))
 
     def map(self, study: Study) -> Triples:
         t = Triples()
@@ -58,6 +65,7 @@ class Mapper:
         self._people_and_places(t, s, study)
         self._references(t, s, study)
         self._mesh(t, s, study)
+        map_results(t, s, study, contact_details=self.contact_details)  # after the arms and outcomes it links to
         return t
 
     # -- the study itself -------------------------------------------------------------------------
@@ -69,12 +77,12 @@ class Mapper:
         t.add(s, SCHEMA.name, english(st.brief_title) if st.brief_title else None)
         t.add(s, TKG.officialTitle, english(st.official_title) if st.official_title else None)
         t.add(s, TKG.acronym, st.acronym)
-        t.add(s, SCHEMA.url, NamedNode(f"https://clinicaltrials.gov/study/{st.nct_id}"))
-        t.add(s, RDFS.seeAlso, NamedNode(f"https://identifiers.org/clinicaltrials:{st.nct_id}"))
-        t.add(s, RDFS.seeAlso, NamedNode(f"http://bio2rdf.org/clinicaltrials:{st.nct_id}"))
+        t.add(s, SCHEMA.url, NamedNode(registry_page(st.nct_id)))
+        t.add(s, RDFS.seeAlso, NamedNode(identifiers_org(st.nct_id)))
+        t.add(s, RDFS.seeAlso, NamedNode(bio2rdf(st.nct_id)))
         t.add(s, TKG.orgStudyId, st.org_study_id)
         for i, sid in enumerate(st.secondary_ids, 1):
-            node = NamedNode(f"{s.value}/identifier/{i}")
+            node = NamedNode(part(s.value, "identifier", i))
             t.add(s, TKG.secondaryIdentifier, node)
             t.add(node, RDF.type, TKG.SecondaryIdentifier)
             t.add(node, DCTERMS.identifier, sid.id)
@@ -111,7 +119,7 @@ class Mapper:
         ):
             t.add(s, prop, boolean(flag) if flag is not None else None)
         if st.results:
-            r = NamedNode(f"{s.value}/results")
+            r = NamedNode(part(s.value, "results"))
             t.add(s, TKG.resultsSummary, r)
             t.add(r, RDF.type, TKG.ResultsSummary)
             t.add(r, TKG.resultsFirstPostedDate, _date(st.results.first_posted))
@@ -133,15 +141,17 @@ class Mapper:
         if st.lead_sponsor:
             org = self._org(t, st.lead_sponsor.name)
             t.add(s, TKG.leadSponsor, org)
-            self._sponsor_role(t, s, NamedNode(f"{s.value}/sponsor/lead"), TKG.LeadSponsorRole, org, st.lead_sponsor)
+            self._sponsor_role(
+                t, s, NamedNode(part(s.value, "sponsor", "lead")), TKG.LeadSponsorRole, org, st.lead_sponsor
+            )
         for i, collab in enumerate(st.collaborators, 1):
             org = self._org(t, collab.name)
             t.add(s, TKG.collaborator, org)
-            role = NamedNode(f"{s.value}/sponsor/collaborator-{i}")
+            role = NamedNode(part(s.value, "sponsor", f"collaborator-{i}"))
             self._sponsor_role(t, s, role, TKG.CollaboratorRole, org, collab)
         rp = st.responsible_party
         if rp:
-            node = NamedNode(f"{s.value}/responsible-party")
+            node = NamedNode(part(s.value, "responsible-party"))
             t.add(s, TKG.responsibleParty, node)
             t.add(node, RDF.type, TKG.ResponsibleParty)
             t.code(node, TKG.responsiblePartyType, "responsible-party-type", rp.type)
@@ -162,7 +172,7 @@ class Mapper:
 
     def _org(self, t: Triples, name: str, country: str | None = None) -> NamedNode:
         key, ror = self.orgs.resolve(name, country)
-        org = NamedNode(f"{self.base}org/{slug(key or name)}")
+        org = NamedNode(self.iris.org(slug(key or name)))
         t.add(org, RDF.type, SCHEMA.Organization, shared=True)
         t.add(org, SCHEMA.name, name.strip(), shared=True)
         if ror is not None:
@@ -176,7 +186,7 @@ class Mapper:
         registry = registry_mesh(st.condition_mesh, self.lexicon)
         for name in st.conditions:
             t.add(s, TKG.conditionName, name)
-            node = NamedNode(f"{self.base}condition/{slug(name)}")
+            node = NamedNode(self.iris.condition(slug(name)))
             t.add(s, TKG.condition, node)
             t.add(node, RDF.type, TKG.Condition, shared=True)
             t.add(node, RDFS.label, name.strip(), shared=True)
@@ -185,7 +195,7 @@ class Mapper:
             hit = hit or self.lexicon.mesh_match(name)
             if hit:
                 match = SKOS.closeMatch if hit[1] == CLOSE else SKOS.exactMatch
-                t.add(node, match, NamedNode(MESH + hit[0]), shared=True)
+                t.add(node, match, NamedNode(mesh_iri(hit[0])), shared=True)
         for keyword in st.keywords:
             t.add(s, SCHEMA.keywords, keyword)
         t.code(s, TKG.ipdSharing, "ipd-sharing", st.ipd_sharing)
@@ -221,7 +231,7 @@ class Mapper:
         by_label: dict[str, NamedNode] = {}
         iv_mesh = registry_mesh(st.intervention_mesh, self.lexicon)
         for i, arm in enumerate(st.arm_groups, 1):
-            node = NamedNode(f"{s.value}/arm/{i}")
+            node = NamedNode(part(s.value, "arm", i))
             by_label.setdefault(arm.label, node)
             t.add(s, TKG.arm, node)
             t.add(node, RDF.type, TKG.Arm)
@@ -229,7 +239,7 @@ class Mapper:
             t.code(node, TKG.armType, "arm-type", arm.type)
             t.add(node, DCTERMS.description, arm.description)
         for i, iv in enumerate(st.interventions, 1):
-            node = NamedNode(f"{s.value}/intervention/{i}")
+            node = NamedNode(part(s.value, "intervention", i))
             t.add(s, TKG.intervention, node)
             t.add(node, RDF.type, TKG.StudyIntervention)
             t.add(node, SCHEMA.name, iv.name)
@@ -241,29 +251,29 @@ class Mapper:
                 if label in by_label:
                     t.add(by_label[label], TKG.armIntervention, node)
             mesh = intervention_mesh(iv, iv_mesh, self.lexicon)
-            concept = NamedNode(f"{self.base}intervention/{slug(intervention_key(mesh[1] if mesh else iv.name))}")
+            concept = NamedNode(self.iris.intervention(slug(intervention_key(mesh[1] if mesh else iv.name))))
             t.add(node, TKG.interventionConcept, concept)
             t.add(concept, RDF.type, TKG.Intervention, shared=True)
             t.add(concept, RDFS.label, iv.name.strip(), shared=True)
             for other in iv.other_names:
                 t.add(concept, SKOS.altLabel, other.strip(), shared=True)
             if mesh:
-                t.add(concept, SKOS.exactMatch, NamedNode(MESH + mesh[0]), shared=True)
+                t.add(concept, SKOS.exactMatch, NamedNode(mesh_iri(mesh[0])), shared=True)
         # API v2 also names each arm's interventions as "Type: Name"; link those the list above lacks.
         names = {(iv.type, iv.name): i for i, iv in enumerate(st.interventions, 1)}
         for i, arm in enumerate(st.arm_groups, 1):
-            node = NamedNode(f"{s.value}/arm/{i}")
+            node = NamedNode(part(s.value, "arm", i))
             for ref in arm.intervention_names:
                 kind, _, name = ref.partition(": ")
                 code = next((c for c, label in INTERVENTION_TYPE.items() if label == kind), None)
                 if (code, name) in names:
-                    t.add(node, TKG.armIntervention, NamedNode(f"{s.value}/intervention/{names[(code, name)]}"))
+                    t.add(node, TKG.armIntervention, NamedNode(part(s.value, "intervention", names[(code, name)])))
 
     def _outcomes_and_eligibility(self, t: Triples, s: NamedNode, st: Study) -> None:
         counters: dict[str, int] = {}
         for outcome in st.outcomes:
             counters[outcome.kind] = counters.get(outcome.kind, 0) + 1
-            node = NamedNode(f"{s.value}/outcome/{outcome.kind.lower()}-{counters[outcome.kind]}")
+            node = NamedNode(part(s.value, "outcome", f"{outcome.kind.lower()}-{counters[outcome.kind]}"))
             t.add(s, TKG.outcome, node)
             t.add(node, RDF.type, TKG.Outcome)
             t.add(node, TKG.outcomeKind, outcome.kind)
@@ -271,7 +281,7 @@ class Mapper:
             t.add(node, DCTERMS.description, outcome.description)
             t.add(node, TKG.timeFrame, outcome.time_frame)
         e = st.eligibility
-        node = NamedNode(f"{s.value}/eligibility")
+        node = NamedNode(part(s.value, "eligibility"))
         t.add(s, TKG.eligibility, node)
         t.add(node, RDF.type, TKG.Eligibility)
         t.add(node, TKG.criteria, e.criteria)
@@ -289,9 +299,9 @@ class Mapper:
     # -- people, places, references ---------------------------------------------------------------
     def _people_and_places(self, t: Triples, s: NamedNode, st: Study) -> None:
         for i, contact in enumerate(st.central_contacts, 1):
-            self._contact(t, s, TKG.centralContact, NamedNode(f"{s.value}/contact/{i}"), contact)
+            self._contact(t, s, TKG.centralContact, NamedNode(part(s.value, "contact", i)), contact)
         for i, official in enumerate(st.officials, 1):
-            node = NamedNode(f"{s.value}/official/{i}")
+            node = NamedNode(part(s.value, "official", i))
             t.add(s, TKG.official, node)
             t.add(node, RDF.type, TKG.Official)
             t.add(node, SCHEMA.name, official.name)
@@ -300,7 +310,7 @@ class Mapper:
             if official.affiliation:
                 t.add(node, TKG.affiliation, self._org(t, official.affiliation))
         for i, location in enumerate(st.locations, 1):
-            self._site(t, s, NamedNode(f"{s.value}/site/{i}"), location)
+            self._site(t, s, NamedNode(part(s.value, "site", i)), location)
         for name in st.countries:
             t.add(s, TKG.listedCountryName, name)
 
@@ -309,8 +319,9 @@ class Mapper:
         t.add(node, RDF.type, TKG.Contact)
         t.add(node, SCHEMA.name, c.name)
         t.code(node, TKG.role, "role", c.role)
-        t.add(node, SCHEMA.telephone, f"{c.phone} ext {c.phone_ext}" if c.phone and c.phone_ext else c.phone)
-        t.add(node, SCHEMA.email, c.email)
+        if self.contact_details:  # personal data: only on request (build --contact-details)
+            t.add(node, SCHEMA.telephone, f"{c.phone} ext {c.phone_ext}" if c.phone and c.phone_ext else c.phone)
+            t.add(node, SCHEMA.email, c.email)
 
     def _site(self, t: Triples, s: NamedNode, node: NamedNode, loc: Location) -> None:
         t.add(s, TKG.site, node)
@@ -325,7 +336,7 @@ class Mapper:
         t.add(node, SCHEMA.addressCountry, loc.country)
         code = iso_code(loc.country)
         if code:
-            country = NamedNode(f"{self.base}country/{code}")
+            country = NamedNode(self.iris.country(code))
             t.add(node, TKG.country, country)
             t.add(country, RDF.type, SCHEMA.Country, shared=True)
             t.add(country, DCTERMS.identifier, code, shared=True)
@@ -334,17 +345,17 @@ class Mapper:
             t.add(node, GEO.lat, decimal(loc.lat))
             t.add(node, GEO.long, decimal(loc.lon))
         for j, contact in enumerate(loc.contacts, 1):
-            self._contact(t, node, TKG.siteContact, NamedNode(f"{node.value}/contact/{j}"), contact)
+            self._contact(t, node, TKG.siteContact, NamedNode(part(node.value, "contact", j)), contact)
 
     def _references(self, t: Triples, s: NamedNode, st: Study) -> None:
         for i, ref in enumerate(st.references, 1):
-            node = NamedNode(f"{s.value}/reference/{i}")
+            node = NamedNode(part(s.value, "reference", i))
             t.add(s, TKG.reference, node)
             t.add(node, RDF.type, TKG.Reference)
             t.add(node, DCTERMS.bibliographicCitation, ref.citation)
             t.code(node, TKG.referenceType, "reference-type", ref.type)
             if ref.pmid and ref.pmid.strip().isdigit():
-                t.add(node, TKG.pubmed, NamedNode(f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid.strip()}"))
+                t.add(node, TKG.pubmed, NamedNode(pubmed(ref.pmid)))
 
     def _mesh(self, t: Triples, s: NamedNode, st: Study) -> None:
         for prop, terms in (
@@ -362,10 +373,10 @@ class Mapper:
         ui = resolve_ui(term, self.lexicon)  # legacy XML gives headings only: the lexicon knows some
         if not ui:
             return None
-        node = NamedNode(MESH + ui)
+        node = NamedNode(mesh_iri(ui))
         t.add(node, RDFS.label, term.term, shared=True)
         for parent in sorted(self.lexicon.broader(ui)):  # only where a lexicon gives tree numbers
-            t.add(node, SKOS.broader, NamedNode(MESH + parent), shared=True)
+            t.add(node, SKOS.broader, NamedNode(mesh_iri(parent)), shared=True)
         return node
 
 

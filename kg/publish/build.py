@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from kg import __version__
 from kg.errors import ReleaseError
+from kg.iris import Iris
 from kg.linking.lexicon import load_all
 from kg.mapping.namespaces import DEFAULT_BASE
 from kg.mapping.rdf import Mapper
@@ -29,13 +30,14 @@ from kg.model import Study
 from kg.publish import release as layout
 from kg.publish.checking import default_jobs
 from kg.publish.converting import converted
-from kg.publish.dumps import Dumps, shared_graph
+from kg.publish.dumps import Dumps
 from kg.publish.finish import Options, describe, write_report
 from kg.publish.gate import Checker, Item, check_lines
 from kg.publish.provenance import activity_iri, activity_lines, file_digest, fingerprint, record_lines, version_of
 from kg.publish.spool import Activity, Content, Previous, Spool, Spooled
 from kg.publish.summary import BuildSummary, quarantine
 from kg.sources import DEFAULT_LIMITS, Limits, Rejected, read
+from kg.validation.engine import DEFAULT_ENGINE
 from kg.validation.report import write_reports
 from kg.validation.results import Report, merge
 
@@ -62,6 +64,7 @@ def build(
     lexicons: list[str] | None = None,
     strict: bool = False,
     limits: Limits = DEFAULT_LIMITS,
+    engine: str = DEFAULT_ENGINE,
 ) -> BuildSummary:
     """Build a release of ``inputs`` into ``out`` and return the summary (also in build-report.json).
 
@@ -90,7 +93,7 @@ def build(
             activity = Activity(iri, __version__, summary.started, converted=spool.count_converted())
             summary.activity = activity.iri
             spool.assign_activity(activity.iri)
-            checker = Checker(validate, jobs, validator_factory, strict)
+            checker = Checker(validate, jobs, validator_factory, strict, engine)
             _publish(spool, checker, summary, work, base, activity, progress)
             summary.duplicates = spool.superseded()
             summary.superseded = len(summary.duplicates)
@@ -175,7 +178,7 @@ def _publish(
     used: set[str] = set()
 
     def item(study: Spooled) -> Item:
-        iri = f"{base}trial/{study.nct_id}"
+        iri = Iris(base).study(study.nct_id)
         prov = record_lines(iri, study.version, activities[study.activity or current.iri], base)
         return Item(study, iri, prov, checker.validate and not study.validated)
 
@@ -199,7 +202,7 @@ def _publish(
     for iri in sorted(used):
         spool.publish_shared(activity_lines(activities[iri], base))
     for chunk in _chunks(spool.shared_lines(), 20_000):
-        dumps.write(shared_graph(base), chunk)
+        dumps.write(Iris(base).shared_graph(), chunk)
     dumps.close()
     summary.triples = dumps.triples
     if reports:

@@ -1,6 +1,6 @@
 """SHACL validation of the build's batches: in worker processes, in order, a bounded number in flight.
 
-pySHACL is single-threaded and by far the slowest stage of a build, and batches are independent,
+Validation is single-threaded and a slow stage of a build, and batches are independent,
 so they are validated in parallel (one worker per core by default). Results come back in input
 order and at most ``2 × jobs`` batches are in flight, so memory stays flat whatever the input size.
 """
@@ -17,15 +17,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 B = TypeVar("B")
+DEFAULT_ENGINE = "fast"  # as kg.validation.engine.DEFAULT_ENGINE (not imported here: workers import it)
 _validator: Any = None
 
 
-def _start_worker() -> None:
+def _start_worker(engine: str) -> None:
     global _validator
-    from kg.validation.engine import Validator
-
     _exit_with_parent()
-    _validator = Validator()
+    _validator = _new_validator(engine)
 
 
 def _exit_with_parent() -> None:
@@ -54,8 +53,10 @@ def checked(
     *,
     jobs: int,
     validator: Any = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> Iterator[tuple[B, Any]]:
-    """Each batch with its validation report: in this process with ``validator``, else in ``jobs`` workers.
+    """Each batch with its validation report: in this process with ``validator``, else in ``jobs`` workers,
+    each with a validator of ``engine`` (``fast`` or ``pyshacl``: see :func:`kg.validation.engine.new_validator`).
 
     A batch whose validation raised gets the exception instead of a report.
 
@@ -67,14 +68,14 @@ def checked(
             if not batch_lines:
                 yield batch, None
                 continue
-            validator = validator or _new_validator()
+            validator = validator or _new_validator(engine)
             try:
                 yield batch, validator.validate_ntriples(batch_lines)
             except Exception as exc:  # the caller isolates the study at fault
                 yield batch, exc
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(engine,)) as pool:
         window: deque[tuple[B, Future[Any] | None]] = deque()
         for batch in batches:
             batch_lines = lines(batch)
@@ -97,7 +98,7 @@ def _settled(future: Future[Any] | None) -> Any:
         return exc
 
 
-def _new_validator() -> Any:
-    from kg.validation.engine import Validator
+def _new_validator(engine: str = DEFAULT_ENGINE) -> Any:
+    from kg.validation.engine import new_validator
 
-    return Validator()
+    return new_validator(engine)

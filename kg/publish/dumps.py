@@ -4,7 +4,7 @@ byte-for-byte deterministic.
 Each takes sorted N-Triples lines in chunks (one study, or a part of the shared nodes), so a dump of
 any size is written without ever holding the whole graph. :class:`Dumps` feeds one chunk to all of
 them: a study's chunk goes into the N-Quads graph named by the study's IRI, the shared nodes into
-:func:`shared_graph`; the union of the graphs is exactly the N-Triples dump.
+:meth:`kg.iris.Iris.shared_graph`; the union of the graphs is exactly the N-Triples dump.
 """
 
 from __future__ import annotations
@@ -17,21 +17,16 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from kg.iris import SPACES, Iris
 from kg.mapping.namespaces import PREFIXES
 from kg.publish import release as layout
 from kg.publish.jsonld import JsonLdWriter, write_context
 
-#: Prefixes of the Turtle dump: the vocabularies plus the data's own namespaces under the base.
-DATA_PREFIXES = ("trial", "org", "condition", "intervention", "country")
-
 
 def turtle_prefixes(base: str) -> dict[str, str]:
-    return {**PREFIXES, **{name: f"{base}{name}/" for name in DATA_PREFIXES}}
-
-
-def shared_graph(base: str) -> str:
-    """The named graph of the shared nodes (organisations, conditions, MeSH, countries, build activities)."""
-    return f"{base}graph/shared"
+    """Prefixes of the Turtle dump: the vocabularies plus the data's own namespaces under the base."""
+    iris = Iris(base)
+    return {**PREFIXES, **{name: iris.space(name) for name in SPACES}}
 
 
 class NTriplesWriter:

@@ -15,6 +15,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.fetch.recorded import retrieval, sources
+from kg.iris import Iris
 from kg.publish import release as layout
 from kg.publish.delta import write_delta
 from kg.publish.provenance import file_digest
@@ -23,6 +25,7 @@ from kg.publish.statistics import statistics
 from kg.publish.void import ReleaseInfo, version_iri, write_void
 
 STORE_CHUNK = 200_000  # N-Triples lines per bulk load into the query index
+_VOID = "_void"  # in describe's metadata: what write_report writes void.ttl from
 
 
 @dataclass
@@ -78,11 +81,10 @@ def describe(
         endpoint_url=options.endpoint_url,
         download_url=options.download_url,
         previous_version=previous_version if previous_version != this_version else None,
-        example=f"{base}trial/{example}" if example else None,
+        example=Iris(base).study(example) if example else None,
     )
-    dumps = write_void(work, info, stats)
     copy_vocabularies(work)
-    return {"statistics": stats.as_dict(), "dumps": dumps}
+    return {"statistics": stats.as_dict(), _VOID: (info, stats)}  # void.ttl: by write_report, which knows the inputs
 
 
 def load_store(work: Path) -> None:
@@ -104,5 +106,14 @@ def copy_vocabularies(work: Path) -> None:
 
 
 def write_report(work: Path, inputs: list[str], summary: Any, base: str, metadata: dict[str, Any]) -> None:
+    """``void.ttl`` (with the registry's data timestamp when the inputs were fetched) and ``build-report.json``
+    (with the fetches it was built from: what ``trialkg update`` reads)."""
+    found = sources(inputs)
+    fetched = retrieval(found)
+    if _VOID in metadata:
+        info, stats = metadata.pop(_VOID)
+        info.retrieval = fetched
+        metadata["dumps"] = write_void(work, info, stats)
+    metadata |= {"sources": found, "data_timestamp": fetched.data_timestamp if fetched else None}
     report = {"trialkg": __version__, "base": base, "inputs": inputs, **asdict(summary), **metadata}
     (work / layout.REPORT).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -16,6 +16,7 @@ from typing import Any
 
 from kg.publish.checking import checked, default_jobs
 from kg.publish.spool import Spooled
+from kg.validation.engine import new_validator
 from kg.validation.results import Report
 
 
@@ -53,8 +54,10 @@ def check_lines(batch: list[Item]) -> list[str]:
 class Checker:
     """Validation for the build: batches in worker processes, single studies in this process."""
 
-    def __init__(self, validate: bool, jobs: int | None, factory: Callable[[], Any] | None, strict: bool) -> None:
-        self.validate, self.jobs, self.factory, self.strict = validate, jobs, factory, strict
+    def __init__(
+        self, validate: bool, jobs: int | None, factory: Callable[[], Any] | None, strict: bool, engine: str
+    ) -> None:
+        self.validate, self.jobs, self.factory, self.strict, self.engine = validate, jobs, factory, strict, engine
         self._local: Any = None
 
     def batches(self, batches: Iterable[list[Item]]) -> Iterator[tuple[list[Item], Verdicts]]:
@@ -63,7 +66,8 @@ class Checker:
             yield from ((batch, Verdicts(None, {})) for batch in batches)
             return
         validator = self.factory() if self.factory else None
-        for batch, outcome in checked(batches, check_lines, jobs=self.jobs or default_jobs(), validator=validator):
+        jobs = self.jobs or default_jobs()
+        for batch, outcome in checked(batches, check_lines, jobs=jobs, validator=validator, engine=self.engine):
             if isinstance(outcome, Exception):
                 if self.strict:
                     raise outcome
@@ -94,10 +98,5 @@ class Checker:
 
     def _validator(self) -> Any:
         if self._local is None:
-            if self.factory is not None:
-                self._local = self.factory()
-            else:
-                from kg.validation.engine import Validator  # loaded only when a study needs it here
-
-                self._local = Validator()
+            self._local = self.factory() if self.factory is not None else new_validator(self.engine)
         return self._local

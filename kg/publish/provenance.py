@@ -25,7 +25,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode
 
 from kg import __version__
-from kg.mapping.iris import local
+from kg.iris import Iris, part
 from kg.mapping.namespaces import DCTERMS, PROV, RDF, RDFS, SCHEMA, TKG
 from kg.mapping.terms import Triples, date
 from kg.model import Study
@@ -77,11 +77,11 @@ def activity_iri(base: str, fingerprint_: str, inputs: Iterable[tuple[str, str]]
     digest = hashlib.sha256(f"{fingerprint_}\n".encode())
     for nct_id, sha256 in inputs:
         digest.update(f"{nct_id} {sha256}\n".encode())
-    return f"{base}build/{digest.hexdigest()[:20]}"
+    return Iris(base).activity(digest.hexdigest()[:20])
 
 
 def agent_iri(base: str, version: str = __version__) -> str:
-    return f"{base}software/trialkg/{version}"
+    return Iris(base).agent(version)
 
 
 def version_of(study: Study) -> Version:
@@ -102,7 +102,7 @@ def study_lines(study: Study, base: str) -> list[str]:
     version = version_of(study)
     iri = activity_iri(base, _plain_fingerprint(base), [(study.nct_id, version.sha256)])
     activity = Activity(iri, __version__)
-    study_iri = f"{base}trial/{local(study.nct_id)}"
+    study_iri = Iris(base).study(study.nct_id)
     return sorted({*record_lines(study_iri, version, activity, base), *activity_lines(activity, base)})
 
 
@@ -115,8 +115,8 @@ def record_lines(study_iri: str, version: Version, activity: Activity, base: str
     """The provenance triples of one study (sorted N-Triples lines)."""
     t = Triples()
     study = NamedNode(study_iri)
-    record = NamedNode(f"{study_iri}/record")
-    conversion = NamedNode(f"{study_iri}/conversion")
+    record = NamedNode(part(study_iri, "record"))
+    conversion = NamedNode(part(study_iri, "conversion"))
     t.add(study, PROV.wasDerivedFrom, record)
     t.add(study, PROV.wasGeneratedBy, conversion)
     t.add(record, RDF.type, PROV.Entity)

@@ -20,13 +20,18 @@ import json
 import os
 import secrets
 import shutil
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import ReleaseError
+from kg.failures import DENIED, FULL, IO, READ_ONLY, explain
 from kg.mapping.namespaces import DEFAULT_BASE
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
 ONTOLOGY_DIR = PROJECT / "ontology"
@@ -60,21 +65,58 @@ _STALE_UNCLAIMED = 60.0  # seconds: an empty lock file this old was never claime
 
 @contextlib.contextmanager
 def atomic_directory(target: str) -> Iterator[Path]:
-    """Yield a fresh temporary directory beside ``target``; on success it replaces ``target``."""
+    """Yield a fresh temporary directory beside ``target``; on success it replaces ``target``.
+
+    A failure to write (disk full, read-only, no permission) becomes a :class:`ReleaseError` saying what
+    failed, that nothing was published, and what to do; the temporary directory is gone either way."""
     target_path = Path(target).resolve()
-    target_path.parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(target_path)
-    lock_fd, lock, work = _claim(target_path)
+    with _writing(target_path, None):
+        target_path.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(target_path)
+        lock_fd, lock, work = _claim(target_path)
     try:
         try:
-            yield work
+            with _writing(target_path, work):
+                yield work
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
-        _swap_in(work, target_path)
+        with _writing(target_path, work):
+            _swap_in(work, target_path)
     finally:
         lock.unlink(missing_ok=True)
         os.close(lock_fd)
+
+
+@contextlib.contextmanager
+def _writing(target: Path, work: Path | None) -> Iterator[None]:
+    """Put a failure to write the release ``target`` (in ``work``) in words: what failed, what to do."""
+    try:
+        yield
+    except (OSError, sqlite3.Error) as exc:
+        failure = explain(exc)
+        where = (failure.path or "") if failure else ""
+        ours = not where or where.startswith(str(target.parent))  # a read-only or denied input is not ours
+        if failure is None or not (work is None or failure.kind in (FULL, IO) or (failure.writing and ours)):
+            raise
+        if work is not None and where.startswith(str(work)):
+            where = where[len(str(work)) :].lstrip("/")
+        elif where.startswith(str(target.parent / f".{target.name}{_PARTIAL}")):
+            where = f"in {target.parent}"  # our lock or temporary directory: the place is the trouble
+        kept = (
+            f"the previous release in {target} is unchanged"
+            if (target / REPORT).is_file()
+            else "no release was written"
+        )
+        advice = (
+            "choose a writable --out"
+            if failure.kind in (READ_ONLY, DENIED)
+            else " or ".join(filter(None, [failure.advice, "choose another --out"]))
+        )
+        raise ReleaseError(
+            f"{target}: cannot write the release: {failure.cause}{f' ({where})' if where else ''}; nothing was "
+            f"published, {kept}; {advice}"
+        ) from exc
 
 
 def clean_leftovers(target: Path) -> list[Path]:
@@ -125,11 +167,17 @@ def _claim(target: Path) -> tuple[int, Path, Path]:
             fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o644)
         except FileExistsError:
             continue
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        os.write(fd, json.dumps({"pid": os.getpid(), "started": time.time()}).encode())
         work = target.parent / f"{prefix}{token}"
-        work.mkdir(mode=0o755)
-        work.chmod(0o755)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.write(fd, json.dumps({"pid": os.getpid(), "started": time.time()}).encode())
+            work.mkdir(mode=0o755)
+            work.chmod(0o755)
+        except BaseException:  # a full disk: leave neither the lock nor the directory behind
+            shutil.rmtree(work, ignore_errors=True)
+            lock.unlink(missing_ok=True)
+            os.close(fd)
+            raise
         return fd, lock, work
 
 
@@ -176,8 +224,37 @@ def require_release(path: str) -> Path:
 
 def read_report(path: str | Path) -> dict[str, Any]:
     """The release's ``build-report.json``: its base IRI, version, inputs and counts."""
-    report: dict[str, Any] = json.loads((require_release(str(path)) / REPORT).read_text(encoding="utf-8"))
+    file = require_release(str(path)) / REPORT
+    try:
+        report = json.loads(file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ReleaseError(f"{file}: is corrupt ({exc}); {_rebuild(path)}") from exc
+    if not isinstance(report, dict) or "version" not in report:
+        raise ReleaseError(f"{file}: is not a build report (no version); {_rebuild(path)}")
     return report
+
+
+def open_store(path: str | Path) -> ox.Store:
+    """The release's ``store/``, opened read-only; a clear error when it is missing or corrupt."""
+    import pyoxigraph as ox
+
+    store = require_release(str(path)) / STORE
+    if not (store / "CURRENT").is_file():
+        raise ReleaseError(f"{path}: no query index ({STORE}/ is missing or incomplete); {_rebuild(path)}")
+    try:
+        return ox.Store.read_only(str(store))
+    except (OSError, RuntimeError) as exc:
+        failure = explain(exc)
+        if failure is not None and failure.kind == DENIED:
+            raise ReleaseError(f"{store}: cannot be opened: {failure.cause}; check its permissions") from exc
+        detail = " ".join(str(exc).split())[:300]
+        raise ReleaseError(
+            f"{store}: cannot be opened, it is damaged or incomplete ({detail}); {_rebuild(path)}"
+        ) from exc
+
+
+def _rebuild(path: str | Path) -> str:
+    return f"rebuild the release with `trialkg build INPUT... --out {path}`"
 
 
 def base_of(path: str | Path) -> str:

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from kg.iris import MESH_NS, PUBMED_NS, ROR_NS
+
 #: External datasets the graph links to: key -> (title, namespace of their IRIs).
 LINK_TARGETS: dict[str, tuple[str, str]] = {
-    "mesh": ("Medical Subject Headings (MeSH)", "http://id.nlm.nih.gov/mesh/"),
-    "ror": ("Research Organization Registry (ROR)", "https://ror.org/"),
-    "pubmed": ("PubMed", "https://pubmed.ncbi.nlm.nih.gov/"),
+    "mesh": ("Medical Subject Headings (MeSH)", MESH_NS),
+    "ror": ("Research Organization Registry (ROR)", ROR_NS),
+    "pubmed": ("PubMed", PUBMED_NS),
 }
 
 

@@ -26,6 +26,8 @@ from typing import Any
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
+from kg.fetch.recorded import Retrieval
+from kg.iris import Iris
 from kg.mapping.namespaces import PREFIXES
 from kg.publish import release as layout
 from kg.publish.provenance import agent_iri, file_digest
@@ -68,13 +70,14 @@ class ReleaseInfo:
     download_url: str | None = None
     previous_version: str | None = None  # IRI of the previous release's version
     example: str | None = None  # IRI of an example resource (a study)
+    retrieval: Retrieval | None = None  # when the inputs were fetched from the registry, and its data's time
 
     def version_iri(self) -> str:
         return version_iri(self.base, self.version)
 
 
 def version_iri(base: str, version: str) -> str:
-    return f"{base}dataset/{version}"
+    return Iris(base).dataset(version)
 
 
 def write_void(work: Path, info: ReleaseInfo, stats: Statistics) -> dict[str, dict[str, Any]]:
@@ -91,7 +94,7 @@ def write_void(work: Path, info: ReleaseInfo, stats: Statistics) -> dict[str, di
         "foaf": FOAF,
     }.items():
         g.bind(prefix, str(ns), override=True, replace=True)
-    summary, version = URIRef(f"{info.base}dataset"), URIRef(info.version_iri())
+    summary, version = URIRef(Iris(info.base).dataset()), URIRef(info.version_iri())
     _summary(g, summary, version, info)
     _version(g, summary, version, info)
     partitions = _partitions(g, version, stats)
@@ -108,7 +111,7 @@ def write_void(work: Path, info: ReleaseInfo, stats: Statistics) -> dict[str, di
 
 
 def _summary(g: Graph, summary: URIRef, version: URIRef, info: ReleaseInfo) -> None:
-    publisher = URIRef(f"{info.base}publisher")
+    publisher = URIRef(Iris(info.base).publisher())
     g.add((summary, RDF.type, DCTYPES.Dataset))
     g.add((summary, RDF.type, DCAT.Dataset))
     g.add((summary, DCT.title, Literal("trialkg: ClinicalTrials.gov as a knowledge graph", lang="en")))
@@ -137,7 +140,7 @@ def _version(g: Graph, summary: URIRef, version: URIRef, info: ReleaseInfo) -> N
     g.add((version, DCAT.version, Literal(info.version)))
     g.add((version, DCT.issued, Literal(info.issued.date().isoformat(), datatype=XSD.date)))
     g.add((version, DCT.created, Literal(info.issued.isoformat(timespec="seconds"), datatype=XSD.dateTime)))
-    g.add((version, DCT.publisher, URIRef(f"{info.base}publisher")))
+    g.add((version, DCT.publisher, URIRef(Iris(info.base).publisher())))
     g.add((version, DCT.license, CC0))
     g.add((version, DCT.source, REGISTRY))
     g.add((version, PROV.wasDerivedFrom, REGISTRY))
@@ -147,6 +150,8 @@ def _version(g: Graph, summary: URIRef, version: URIRef, info: ReleaseInfo) -> N
         g.add((version, DCAT.previousVersion, URIRef(info.previous_version)))
         g.add((version, PAV.previousVersion, URIRef(info.previous_version)))
         g.add((version, PROV.wasRevisionOf, URIRef(info.previous_version)))
+    if info.retrieval is not None:
+        _retrieval(g, version, info.retrieval)
     for i, activity in enumerate(info.activities):
         node = URIRef(activity.iri)
         g.add((version, PROV.wasGeneratedBy if i == 0 else PROV.wasInfluencedBy, node))
@@ -158,6 +163,16 @@ def _version(g: Graph, summary: URIRef, version: URIRef, info: ReleaseInfo) -> N
         if activity.ended:
             g.add((node, PROV.endedAtTime, Literal(activity.ended, datatype=XSD.dateTime)))
         g.add((node, SCHEMA.result, Literal(f"{activity.converted} studies converted")))
+
+
+def _retrieval(g: Graph, version: URIRef, retrieval: Retrieval) -> None:
+    """The registry's data timestamp (``dcterms:modified``: the data is the registry's as of then), when it
+    was fetched (``pav:retrievedOn``) and from which API (``pav:retrievedFrom``)."""
+    g.add((version, DCT.modified, Literal(retrieval.data_timestamp, datatype=XSD.dateTime)))
+    if retrieval.retrieved_on:
+        g.add((version, PAV.retrievedOn, Literal(retrieval.retrieved_on, datatype=XSD.dateTime)))
+    if retrieval.api_url:
+        g.add((version, PAV.retrievedFrom, URIRef(retrieval.api_url)))
 
 
 def _partitions(g: Graph, version: URIRef, stats: Statistics) -> list[tuple[URIRef, URIRef]]:

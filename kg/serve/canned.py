@@ -5,11 +5,19 @@ exactly as ``trialkg query --param`` binds them: as RDF terms in a trailing VALU
 (:func:`kg.query.prepared`), never pasted into the text. The answer is an HTML table, or the JSON,
 CSV or TSV that ``trialkg query --format`` prints, chosen by a suffix (``.json``, ``.csv``,
 ``.tsv``, ``.html``) or by ``Accept``.
+
+A release never changes, so a canned query's answer for given parameters never does either: answers
+are kept (:class:`Answers`, least recently used first out, within a byte budget) for as long as the
+release is served, and clients asking for the same answer at once share one run of the query. That
+is what keeps canned queries quick however busy the workers are with ad-hoc queries.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -20,6 +28,42 @@ from kg.errors import QueryError
 from kg.serve.errors import ApiError, not_found, wants_html
 from kg.serve.sparql import negotiate
 from kg.serve.worker import Job
+
+MAX_BYTES = 256 * 2**20  # answers kept, in all
+MAX_ANSWER = 16 * 2**20  # an answer larger than this is not kept
+
+
+class Answers:
+    """Answers of canned queries (their bodies) by (name, output, parameters): kept, and shared between
+    concurrent askers."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+        self.max_bytes, self.bytes = max_bytes, 0
+        self._kept: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
+        self._running: dict[tuple[str, ...], asyncio.Task[bytes]] = {}
+
+    async def get(self, key: tuple[str, ...], run: Callable[[], Awaitable[bytes]]) -> bytes:
+        if key in self._kept:
+            self._kept.move_to_end(key)
+            return self._kept[key]
+        task = self._running.get(key)
+        if task is None:
+            task = asyncio.ensure_future(run())
+            self._running[key] = task
+            task.add_done_callback(lambda done: self._finished(key, done))
+        return await asyncio.shield(task)
+
+    def _finished(self, key: tuple[str, ...], task: asyncio.Task[bytes]) -> None:
+        del self._running[key]
+        if task.cancelled() or task.exception() is not None or len(task.result()) > MAX_ANSWER:
+            return
+        answer = task.result()
+        self._kept[key] = answer
+        self.bytes += len(answer)
+        while self.bytes > self.max_bytes:
+            _, dropped = self._kept.popitem(last=False)
+            self.bytes -= len(dropped)
+
 
 #: What /queries/{name} answers in: suffix -> (media type, formatter of kg.query.FORMATTERS or None for HTML).
 OUTPUTS: dict[str, tuple[str, str | None]] = {
@@ -41,7 +85,7 @@ def describe(request: Request, query: q.CannedQuery) -> dict[str, Any]:
 
 
 def listing(request: Request) -> Response:
-    site = request.app.state.site
+    site = request.state.site
     if wants_html(request):
         from kg.serve import pages
 
@@ -69,7 +113,7 @@ def _values(request: Request) -> dict[str, str]:
 
 
 async def run(request: Request) -> Response:
-    site = request.app.state.site
+    site = request.state.site
     query, output = _output(request, request.path_params["name"], site.queries)
     values = _values(request)
     if output == "html" and query.params and not values:
@@ -85,6 +129,14 @@ async def run(request: Request) -> Response:
         text = q.prepared(query, values)
     except QueryError as exc:
         raise ApiError(400, "Bad parameters", str(exc), hint) from exc
+    key = (query.name, output, *(f"{k}={v}" for k, v in sorted(values.items())))
+    body = await site.answers.get(key, lambda: _answer(site, query, values, text, output))
+    media = OUTPUTS[output][0]
+    return Response(body, media_type=media, headers={"Vary": "Accept"})
+
+
+async def _answer(site: Any, query: q.CannedQuery, values: dict[str, str], text: str, output: str) -> bytes:
+    """The body of the answer to a canned query, in ``output``: run by a worker, then written out."""
     answer = await site.pool.run(Job(text, "JSON", None, site.max_results))
     data = json.loads(answer.body)
     columns: list[str] = data["head"]["vars"]
@@ -92,8 +144,8 @@ async def run(request: Request) -> Response:
     if output == "html":
         from kg.serve import pages
 
-        return HTMLResponse(pages.query_page(site, query, values, (columns, bindings)), headers={"Vary": "Accept"})
+        return pages.query_page(site, query, values, (columns, bindings)).encode()
     rows = [{c: b[c]["value"] if c in b else "" for c in columns} for b in bindings]
-    media, formatter = OUTPUTS[output]
+    formatter = OUTPUTS[output][1]
     assert formatter is not None
-    return Response(q.FORMATTERS[formatter](columns, rows), media_type=media, headers={"Vary": "Accept"})
+    return q.FORMATTERS[formatter](columns, rows).encode()

@@ -87,7 +87,7 @@ def human_size(size: int) -> str:
 
 
 def listing(request: Request) -> Response:
-    site = request.app.state.site
+    site = request.state.site
     if wants_html(request):
         from kg.serve import pages
 
@@ -101,7 +101,7 @@ def listing(request: Request) -> Response:
 
 
 def download(request: Request) -> Response:
-    site = request.app.state.site
+    site = request.state.site
     name = request.path_params["name"]
     found = site.files.get(name)
     if found is None:

@@ -4,15 +4,19 @@ As JSON (the default)::
 
     {"error": {"status": 403, "title": "SPARQL Update is not allowed", "detail": "...", "hint": "..."}}
 
-and as a small HTML page when the client is a browser (its ``Accept`` prefers ``text/html``).
+and as a small HTML page when the client is a browser (its ``Accept`` prefers ``text/html``). The
+answers the HTTP layer gives before the app sees a request (a request read too slowly, too many
+connections, a malformed request) have the same JSON shape: :func:`raw_response`.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from http import HTTPStatus
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from kg.errors import TrialkgError
@@ -23,9 +27,12 @@ log = logging.getLogger("trialkg.serve")
 class ApiError(Exception):
     """An answer the client gets instead of what it asked for; the message says why and what to do."""
 
-    def __init__(self, status: int, title: str, detail: str = "", hint: str = "") -> None:
+    def __init__(
+        self, status: int, title: str, detail: str = "", hint: str = "", headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(f"{status} {title}: {detail}")
         self.status, self.title, self.detail, self.hint = status, title, detail, hint
+        self.headers = headers or {}
 
     def body(self) -> dict[str, dict[str, object]]:
         return {"error": {"status": self.status, "title": self.title, "detail": self.detail, "hint": self.hint}}
@@ -51,8 +58,18 @@ def wants_html(request: Request) -> bool:
     return negotiate(request.headers.get("accept", ""), ["application/json", "text/html"]) == "text/html"
 
 
+def raw_response(status: int, title: str, detail: str, hint: str = "") -> bytes:
+    """A whole HTTP/1.1 response in the error shape, closing the connection: for the HTTP layer."""
+    body = json.dumps(ApiError(status, title, detail, hint).body()).encode()
+    head = (
+        f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\ncontent-type: application/json\r\n"
+        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
 def respond(request: Request, error: ApiError) -> Response:
-    headers = {"Vary": "Accept"}
+    headers = {"Vary": "Accept", **error.headers}
     if error.status == 405 and request.scope.get("allowed_methods"):
         headers["Allow"] = ", ".join(request.scope["allowed_methods"])
     if wants_html(request):
@@ -75,7 +92,17 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def trialkg_error(request: Request, exc: Exception) -> Response:
+    from kg.serve.guard import Refused
+
+    if isinstance(exc, Refused):
+        return respond(request, ApiError(exc.status, exc.title, exc.detail, exc.hint))
     return respond(request, ApiError(400, "Bad request", str(exc)))
+
+
+async def client_gone(request: Request, exc: Exception) -> Response:
+    """The client closed the connection before its request was read: nobody reads this answer."""
+    log.debug("client left during %s %s", request.method, request.url.path)
+    return respond(request, ApiError(400, "Request incomplete", "the connection closed before the request ended"))
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
@@ -85,4 +112,10 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return respond(request, ApiError(500, "Internal server error", detail, hint))
 
 
-HANDLERS = {ApiError: api_error, HTTPException: http_error, TrialkgError: trialkg_error, Exception: server_error}
+HANDLERS = {
+    ApiError: api_error,
+    HTTPException: http_error,
+    TrialkgError: trialkg_error,
+    ClientDisconnect: client_gone,
+    Exception: server_error,
+}

@@ -58,7 +58,7 @@ def curie(site: Site, iri: str) -> str:
     for name, ns in site.prefixes.items():
         if iri.startswith(ns) and len(ns) > len(site.prefixes.get(best, "")) and len(iri) > len(ns):
             best = name
-    return f"{best}:{iri[len(site.prefixes[best]):]}" if best else iri
+    return f"{best}:{iri[len(site.prefixes[best]) :]}" if best else iri
 
 
 def iri_link(site: Site, iri: str, text: str | None = None, *, label: bool = True) -> str:

@@ -103,7 +103,7 @@ def service_description(request: Request, site: Site) -> Response:
         f"<p>A read-only SPARQL 1.1 endpoint at <code>{endpoint}</code>: GET <code>?query=</code>, POST a form "
         "with <code>query=</code> or POST <code>application/sparql-query</code>. Results by <code>Accept</code> "
         f"or <code>format=</code> ({names}). Queries stop after {site.timeout:g} s and may give at most "
-        f"{site.max_results:,} rows or triples. Try the <a href=\"/#editor\">query editor</a>. "
+        f'{site.max_results:,} rows or triples. Try the <a href="/#editor">query editor</a>. '
         "Its service description:</p>"
     )
     return _answer(request, site, service_triples(endpoint, site), "SPARQL endpoint", intro)
@@ -131,7 +131,7 @@ def void_triples(request: Request, site: Site) -> list[ox.Triple]:
 
 
 def void(request: Request) -> Response:
-    site = request.app.state.site
+    site = request.state.site
     return _answer(request, site, void_triples(request, site), "VoID description of the dataset")
 
 

@@ -249,4 +249,3 @@ def error_page(error: ApiError) -> str:
     body = (f'<h1>{e(error.title)}</h1><p class="status">HTTP {error.status}</p><p>{e(error.detail)}</p>'
             f'{f"<p class=hint>{e(error.hint)}</p>" if error.hint else ""}<p><a href="/">Home</a></p>')  # fmt: skip
     return layout(error.title, body)
-

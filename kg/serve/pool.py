@@ -1,9 +1,12 @@
 """A small pool of killable query workers.
 
-Each worker is a process (:func:`kg.serve.worker.main`) with the store open read-only. A query goes
-to an idle worker; if the answer does not come within the timeout, the worker is killed and a fresh
-one takes its place, so a runaway query never leaves a hung worker behind. Waiting for an idle
-worker counts against the same timeout.
+Each worker is a process (:func:`kg.serve.worker.main`) with the store open read-only, no sockets and
+a memory ceiling (:mod:`kg.serve.sandbox`). A query goes to an idle worker; if the answer does not come
+within the timeout, the worker is killed and a fresh one takes its place, so a runaway query never
+leaves a hung worker behind; a worker that dies (out of memory: it hit its ceiling) is replaced too.
+Ad-hoc queries share the workers through a fair :class:`kg.serve.fairness.Lane`; a query may wait
+for a worker up to three times the timeout (long enough for two runaway queries of clients not yet
+known as abusers to be stopped ahead of it), and then gets 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import signal
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -21,9 +25,25 @@ from anyio import to_thread
 from kg.errors import ReleaseError
 from kg.serve import worker
 from kg.serve.errors import ApiError
+from kg.serve.fairness import Lane, TooMany
 
 log = logging.getLogger("trialkg.serve")
 STARTUP_SECONDS = 60.0
+RETRY_AFTER = "5"  # seconds, in 503 and 429 answers
+WAIT_FACTOR = 3  # a query may wait for a worker this many times the timeout
+
+
+@dataclass(frozen=True)
+class Limits:
+    workers: int = 2
+    timeout: float = 30.0  # seconds a query may run (and, three times that, wait for a worker)
+    memory_mb: int | None = 2048  # address space of a worker (None: unlimited)
+    per_client: int = 2  # ad-hoc queries one client address may have running or waiting
+
+    @property
+    def share(self) -> int:
+        """Workers ad-hoc queries may hold at once: all but one (when there is more than one)."""
+        return max(1, self.workers - 1)
 
 
 @dataclass(eq=False)
@@ -33,15 +53,24 @@ class _Worker:
     clean: bool = False  # set once a job's answer has been read in full
 
 
+def busy(detail: str, status: int = 503, title: str = "All query workers are busy") -> ApiError:
+    return ApiError(status, title, detail, f"Try again in {RETRY_AFTER} s.", headers={"Retry-After": RETRY_AFTER})
+
+
 class QueryPool:
-    def __init__(self, store_path: str, size: int = 2, timeout: float = 30.0) -> None:
-        if size < 1 or timeout <= 0:
-            raise ReleaseError("give at least one query worker and a positive timeout")
-        self.store_path, self.size, self.timeout = store_path, size, timeout
+    def __init__(self, store_path: str, identity: tuple[int, int], limits: Limits = Limits()) -> None:
+        if limits.workers < 1 or limits.timeout <= 0 or limits.per_client < 1:
+            raise ReleaseError("give at least one query worker, a positive timeout and --per-client of 1 or more")
+        if limits.memory_mb is not None and limits.memory_mb < 256:
+            raise ReleaseError("--memory-limit must be at least 256 (MB): a worker needs that much to open the store")
+        self.store_path, self.identity, self.limits = store_path, identity, limits
+        self.size, self.timeout = limits.workers, limits.timeout
+        self.lane = Lane(limits.share, limits.per_client)
         self._ctx = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._workers: set[_Worker] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._closed = False
 
     @property
     def pids(self) -> list[int]:
@@ -54,34 +83,54 @@ class QueryPool:
             await to_thread.run_sync(self._handshake, w)
             self._idle.put_nowait(w)
 
-    async def run(self, job: worker.Job) -> worker.Answer:
-        """The worker's answer to ``job``; an :class:`ApiError` if it takes longer than the timeout."""
-        deadline = time.monotonic() + self.timeout
+    async def run(self, job: worker.Job, client: str | None = None) -> worker.Answer:
+        """The worker's answer to ``job``. ``client`` (its address) marks an ad-hoc query, which goes
+        through the fair lane; without it (canned and internal queries) any idle worker takes it."""
+        wait = WAIT_FACTOR * self.timeout
+        if client is None:
+            return await self._run(job, time.monotonic() + wait)
         try:
-            async with asyncio.timeout(self.timeout):  # not wait_for: on 3.11 it can drop a got item
-                w = await self._idle.get()
-        except TimeoutError as exc:
-            raise ApiError(
-                503,
-                "All query workers are busy",
-                f"no worker became free within {self.timeout:g} s",
-                "Try again in a moment.",
+            self.lane.enter(client)
+        except TooMany as exc:
+            raise busy(
+                f"{client} already has {self.limits.per_client} queries running or waiting here",
+                429,
+                "Too many queries at once",
             ) from exc
+        started = ran = time.monotonic()
+        acquired = False
+        try:
+            async with asyncio.timeout(wait):
+                await self.lane.acquire(client)
+            acquired, ran = True, time.monotonic()
+            return await self._run(job, started + wait)
+        except TimeoutError as exc:
+            raise busy(f"no worker became free for this query within {wait:g} s") from exc
+        finally:
+            if acquired:
+                self.lane.release()
+            self.lane.leave(client, time.monotonic() - ran if acquired else 0.0)
+
+    async def _run(self, job: worker.Job, wait_until: float) -> worker.Answer:
+        try:
+            async with asyncio.timeout(max(wait_until - time.monotonic(), 0.01)):
+                w = await self._idle.get()  # not wait_for: on 3.11 it can drop a got item
+        except TimeoutError as exc:
+            raise busy(f"no worker became free within {WAIT_FACTOR * self.timeout:g} s") from exc
         w.clean = False
         answer: worker.Answer | None = None
         try:
-            answer = await to_thread.run_sync(self._exchange, w, job, max(deadline - time.monotonic(), 0.01))
+            answer = await to_thread.run_sync(self._exchange, w, job, self.timeout)
         except (EOFError, OSError) as exc:
-            log.error("query worker %s died: %s", w.process.pid, exc)
-            raise ApiError(500, "Query worker failed", "the process running the query ended", "Try again.") from exc
+            raise self._died(w) from exc
         finally:
-            if w.clean:
+            if w.clean and not (answer and answer.retire):
                 self._idle.put_nowait(w)
             else:
                 self._replace(w)
         if answer is None:
             raise ApiError(
-                503,
+                504,
                 "Query timed out",
                 f"the query ran longer than {self.timeout:g} s, this endpoint's limit, and was stopped",
                 "Make it more selective (fewer unbound patterns, a LIMIT), or download the dumps.",
@@ -90,7 +139,16 @@ class QueryPool:
             raise ApiError(*answer.error)
         return answer
 
+    def _died(self, w: _Worker) -> ApiError:
+        w.process.join(2)
+        if w.process.exitcode == -signal.SIGABRT:  # an allocation failed: the worker hit its memory ceiling
+            log.warning("query worker %s ran out of memory (%s MB)", w.process.pid, self.limits.memory_mb)
+            return ApiError(*worker.MEMORY_ERROR)
+        log.error("query worker %s died (exit code %s)", w.process.pid, w.process.exitcode)
+        return ApiError(500, "Query worker failed", "the process running the query ended", "Try again.")
+
     async def close(self) -> None:
+        self._closed = True
         for task in self._tasks:
             task.cancel()
         for w in list(self._workers):
@@ -99,8 +157,12 @@ class QueryPool:
     # -- processes ------------------------------------------------------------------------------
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
+        memory = self.limits.memory_mb * 2**20 if self.limits.memory_mb else None
         process = self._ctx.Process(
-            target=worker.main, args=(child, self.store_path), daemon=True, name="trialkg-query-worker"
+            target=worker.main,
+            args=(child, self.store_path, self.identity, memory),
+            daemon=True,
+            name="trialkg-query-worker",
         )
         process.start()
         child.close()
@@ -112,7 +174,10 @@ class QueryPool:
         if not w.conn.poll(STARTUP_SECONDS):
             self._kill(w)
             raise ReleaseError(f"a query worker did not start within {STARTUP_SECONDS:g} s")
-        status, detail = w.conn.recv()
+        try:
+            status, detail = w.conn.recv()
+        except (EOFError, OSError):
+            status, detail = "failed", f"a query worker ended while opening {self.store_path}"
         if status != "ready":
             self._kill(w)
             raise ReleaseError(str(detail))
@@ -137,6 +202,8 @@ class QueryPool:
         """Kill ``w`` (it may be running a query still) and start a fresh worker in its place."""
         log.warning("stopping query worker %s and starting a new one", w.process.pid)
         self._kill(w)
+        if self._closed:
+            return
         fresh = self._spawn()
         task = asyncio.get_running_loop().create_task(self._welcome(fresh))
         self._tasks.add(task)

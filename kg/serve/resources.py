@@ -141,7 +141,7 @@ def alternates(path: str) -> str:
 def resource(request: Request) -> Response:
     from kg.serve import pages
 
-    site = request.app.state.site
+    site = request.state.site
     path = request.url.path
     located = site.resources.locate(path)
     if located is None:

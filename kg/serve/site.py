@@ -3,7 +3,8 @@ vocabulary, the canned queries, the list of downloadable files and the query wor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,8 +15,9 @@ from kg.mapping.namespaces import PREFIXES
 from kg.publish import release as layout
 from kg.publish.dumps import turtle_prefixes
 from kg.serve import metadata
+from kg.serve.canned import Answers
 from kg.serve.downloads import ReleaseFile, release_files
-from kg.serve.pool import QueryPool
+from kg.serve.pool import Limits, QueryPool
 from kg.serve.resources import Resources
 
 #: Where the vocabulary lives whatever the data's base: the ontology and the enumeration concepts.
@@ -27,24 +29,37 @@ EXAMPLES = 5
 class Settings:
     release: str
     base: str | None = None  # default: the base the release was built with
-    timeout: float = 30.0  # seconds a query may run
     max_results: int = 100_000  # solutions or triples a query may give
-    workers: int = 2  # query worker processes
+    limits: Limits = field(default_factory=Limits)  # query workers: how many, timeout, memory, per client
+
+
+def identity(path: Path) -> tuple[int, int, int]:
+    """What tells one release at ``path`` from the next build's: its directory, and its build report."""
+    root, report = os.stat(path), os.stat(path / layout.REPORT)
+    return root.st_ino, report.st_ino, report.st_mtime_ns
 
 
 class Site:
     def __init__(self, settings: Settings) -> None:
         self.root = layout.require_release(settings.release).resolve()
+        self.identity = identity(self.root)
         store_dir = self.root / layout.STORE
         if not (store_dir / "CURRENT").is_file():
-            raise ReleaseError(f"{settings.release}: no query index ({layout.STORE}/); rebuild the release")
+            raise ReleaseError(
+                f"{settings.release}: no query index ({layout.STORE}/); rebuild the release with `trialkg build`"
+            )
         if settings.max_results < 1:
             raise ReleaseError("--max-results must be at least 1")
-        self.report = layout.read_report(self.root)
+        try:
+            self.report = layout.read_report(self.root)
+            self.store = ox.Store.read_only(str(store_dir))
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise ReleaseError(
+                f"{settings.release}: cannot open the release ({exc}); rebuild it with `trialkg build`"
+            ) from exc
         base = settings.base or layout.base_of(self.root)
         self.base = base if base.endswith("/") else base + "/"
-        self.timeout, self.max_results = settings.timeout, settings.max_results
-        self.store = ox.Store.read_only(str(store_dir))
+        self.timeout, self.max_results = settings.limits.timeout, settings.max_results
         self.vocabulary = _vocabulary(self.root)
         self.namespaces = list(dict.fromkeys([self.base, VOCABULARY_ROOT]))
         self.prefixes = turtle_prefixes(self.base)
@@ -53,7 +68,9 @@ class Site:
         self.files: dict[str, ReleaseFile] = release_files(self.root)
         self.examples = _examples(self.store)
         self.statistics: list[tuple[str, str]] = metadata.statistics(self)
-        self.pool = QueryPool(str(store_dir), settings.workers, settings.timeout)
+        stat = os.stat(store_dir)
+        self.pool = QueryPool(str(store_dir), (stat.st_dev, stat.st_ino), settings.limits)
+        self.answers = Answers()  # of canned queries: this release's, so a new release starts afresh
 
     def local(self, iri: str) -> str | None:
         return self.resources.local(iri)

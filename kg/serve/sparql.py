@@ -4,19 +4,20 @@ GET ``?query=``, POST ``application/x-www-form-urlencoded`` (``query=``) and POS
 ``application/sparql-query`` run a query in a killable worker (see :mod:`kg.serve.pool`). The answer's
 format is chosen by a ``format`` parameter if given, else by ``Accept``, among :data:`FORMATS`.
 SPARQL Update, in any form, is refused with 403; so is federated query (``SERVICE``), which would let
-anyone make the server fetch arbitrary URLs. ``GET /sparql`` without a query gives the service
-description.
+anyone make the server fetch arbitrary URLs: the query is put in its normal form and screened by
+:mod:`kg.serve.guard`, and that very text is what a worker screens again and runs (workers cannot
+open sockets either). ``GET /sparql`` without a query gives the service description.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from kg.serve import guard
 from kg.serve.errors import ApiError
 from kg.serve.worker import Job
 
@@ -105,56 +106,17 @@ def check_format_name(requested: str | None) -> None:
         raise ApiError(406, "Unknown format", f"format={requested!r} is not one this endpoint writes", f"use {names}")
 
 
-# -- reading a query without evaluating it --------------------------------------------------------
-_TOKEN = re.compile(
-    r'(?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>'  # IRIs
-    r"|\#[^\n]*"  # comments
-    r"|[?$]\w+"  # variables
-    r"|[\w.-]*:[\w.:%-]*)"  # prefixed names
-    r"|(?P<word>[A-Za-z]\w*)"
-    r"|\S",
-    re.S,
-)
-UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-
-
-def keywords(text: str) -> Iterator[str]:
-    """The bare words of a query or update, upper-cased: strings, IRIs, comments, variables and
-    prefixed names are skipped, so ``"INSERT"`` in a literal or ``ex:service`` count for nothing."""
-    for match in _TOKEN.finditer(text):
-        if match.group("word"):
-            yield match.group("word").upper()
-
-
-def is_update(text: str) -> bool:
-    """Does the request start, after its prologue, with an update operation?"""
-    return next((w for w in keywords(text) if w not in ("PREFIX", "BASE")), "") in UPDATE_WORDS
-
-
 def refuse_update() -> ApiError:
-    return ApiError(
-        403,
-        "SPARQL Update is not allowed",
-        "This endpoint is read-only: it serves one published release, which never changes.",
-        "To modify the data, download a dump from /downloads and load it into a store of your own.",
-    )
+    refused = guard.update_refused()
+    return ApiError(refused.status, refused.title, refused.detail, refused.hint)
 
 
-def screen(text: str) -> None:
-    """Refuse what must not reach a worker: updates and federated queries."""
-    if is_update(text):
-        raise refuse_update()
-    if "SERVICE" in keywords(text):
-        raise ApiError(
-            403,
-            "Federated query is disabled",
-            "SERVICE would make this server fetch other endpoints on your behalf; it does not do that.",
-            "Run the federated query from your own SPARQL engine, with this endpoint as one of its services.",
-        )
+def screen(text: str) -> str:
+    """The normal form of ``text`` (what runs); an :class:`ApiError` for updates and federated queries."""
+    try:
+        return guard.screen(text)
+    except guard.Refused as refused:
+        raise ApiError(refused.status, refused.title, refused.detail, refused.hint) from refused
 
 
 # -- the protocol ---------------------------------------------------------------------------------
@@ -207,20 +169,20 @@ async def read_request(request: Request) -> SparqlRequest:
 async def endpoint(request: Request) -> Response:
     from kg.serve import metadata, pages
 
-    site = request.app.state.site
+    site = request.state.site
     sparql = await read_request(request)
     accept = request.headers.get("accept", "")
     if sparql.query is None:
         return metadata.service_description(request, site)
     if not sparql.query.strip():
         raise ApiError(400, "Empty query", "the query parameter is empty", "Give a SPARQL 1.1 query.")
-    screen(sparql.query)
+    text = screen(sparql.query)
     check_format_name(sparql.format)
     html = sparql.format is None and negotiate(accept, [f.media_type for f in formats("results")] + [HTML]) == HTML
     results = by_ox("results", "JSON") if html else pick("results", accept, sparql.format)
     graph = by_ox("graph", "TURTLE") if html else pick("graph", accept, sparql.format)
     job = Job(
-        sparql.query,
+        text,
         results.ox if results else None,
         graph.ox if graph else None,
         site.max_results,
@@ -228,7 +190,7 @@ async def endpoint(request: Request) -> Response:
         sparql.named_graphs,
         site.prefixes,
     )
-    answer = await site.pool.run(job)
+    answer = await site.pool.run(job, request.client.host if request.client else "unknown")
     if html:
         return HTMLResponse(pages.sparql_results(site, sparql.query, answer), headers={"Vary": "Accept"})
     media_type = by_ox("graph" if answer.kind == "graph" else "results", answer.format).media_type

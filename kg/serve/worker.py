@@ -1,7 +1,9 @@
 """A query worker: a process that opens the release's store read-only and answers jobs sent down a pipe.
 
 pyoxigraph cannot interrupt a running query, so queries run here, where the server can kill the
-whole process when one takes too long (see :mod:`kg.serve.pool`). This module imports nothing heavy:
+whole process when one takes too long (see :mod:`kg.serve.pool`). Before it opens the store a worker
+confines itself (:mod:`kg.serve.sandbox`: no sockets, a memory ceiling), and it screens every job
+itself (:mod:`kg.serve.guard`) whatever the server checked before. This module imports nothing heavy:
 it is what every worker process loads.
 """
 
@@ -17,6 +19,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import pyoxigraph as ox
+
+from kg.serve import guard, sandbox
 
 
 @dataclass(frozen=True)
@@ -37,17 +41,26 @@ class Answer:
     format: str = ""  # the member name the body is written in
     count: int = 0  # solutions or triples
     error: tuple[int, str, str, str] | None = None  # status, title, detail, hint
+    retire: bool = False  # the worker should be replaced (it ran out of memory)
 
 
-def main(conn: Connection, store_path: str) -> None:
-    """The worker process: say ready (or why not), then answer jobs until the pipe closes."""
+def main(conn: Connection, store_path: str, identity: tuple[int, int], memory_limit: int | None) -> None:
+    """The worker process: say ready (or why not), then answer jobs until the pipe closes.
+
+    ``identity`` is the (device, inode) of the store directory the pool was made for: a worker that
+    finds another directory at ``store_path`` (the release was rebuilt) refuses to serve it."""
+    confinement = sandbox.confine(memory_limit)
     _exit_with_parent()
     try:
         store = ox.Store.read_only(store_path)
-    except (OSError, ValueError) as exc:
+        found = os.stat(store_path)
+    except (OSError, ValueError, RuntimeError) as exc:
         conn.send(("failed", f"cannot open the store {store_path}: {exc}"))
         return
-    conn.send(("ready", os.getpid()))
+    if (found.st_dev, found.st_ino) != tuple(identity):
+        conn.send(("failed", f"{store_path} is no longer the store this server opened: the release was rebuilt"))
+        return
+    conn.send(("ready", confinement))
     while True:
         try:
             job = conn.recv()
@@ -72,8 +85,12 @@ def _exit_with_parent() -> None:
 
 def execute(store: ox.Store, job: Job) -> Answer:
     try:
+        text = guard.screen(job.query)
+    except guard.Refused as refused:
+        return _error(refused.status, refused.title, refused.detail, refused.hint)
+    try:
         result = store.query(
-            job.query,
+            text,
             default_graph=[ox.NamedNode(g) for g in job.default_graphs] or None,
             named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None,
         )
@@ -82,14 +99,28 @@ def execute(store: ox.Store, job: Job) -> Answer:
         if isinstance(result, ox.QuerySolutions):
             return _solutions(result, job)
         return _graph(result, job)
+    except PermissionError:  # the engine tried to open a socket: only SERVICE does (see kg.serve.sandbox)
+        denied = guard.federation_refused()
+        return _error(denied.status, denied.title, denied.detail, denied.hint)
+    except MemoryError:
+        return Answer("error", error=MEMORY_ERROR, retire=True)
     except SyntaxError as exc:
-        if _parses_as_update(job.query):
+        if _parses_as_update(text):
             return _error(403, "SPARQL Update is not allowed", "This endpoint is read-only.", "Send a query instead.")
         return _error(400, "Malformed query", str(exc), "Check the query against the SPARQL 1.1 grammar.")
     except ValueError as exc:
         return _error(400, "Bad request", str(exc), "Graph IRIs must be absolute IRIs.")
     except (OSError, RuntimeError) as exc:
         return _error(500, "Query failed", str(exc), "Try again; if it persists, report it.")
+
+
+#: The answer to a query that needs more memory than a worker may have (its worker is then replaced).
+MEMORY_ERROR = (
+    422,
+    "Query needs too much memory",
+    "the query needed more memory than this endpoint gives one query, and was stopped",
+    "Make it more selective (fewer unbound patterns, no DISTINCT over everything, a LIMIT), or download the dumps.",
+)
 
 
 def _error(status: int, title: str, detail: str, hint: str) -> Answer:

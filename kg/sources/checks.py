@@ -24,7 +24,7 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-from kg import model
+from kg import model, results_model
 from kg.codes import ENUMS
 from kg.errors import RecordError
 
@@ -61,6 +61,16 @@ ENUM_FIELDS: dict[tuple[type, str], str] = {
     (model.Design, "who_masked"): "who-masked",
     (model.Design, "enrollment_type"): "date-type",
     (model.Design, "biospec_retention"): "biospec-retention",
+    (results_model.OutcomeMeasure, "type"): "outcome-type",
+    (results_model.OutcomeMeasure, "param_type"): "param-type",
+    (results_model.OutcomeMeasure, "reporting_status"): "reporting-status",
+    (results_model.BaselineMeasure, "param_type"): "param-type",
+    (results_model.BaselineMeasure, "dispersion_type"): "dispersion-type",
+    (results_model.Analysis, "dispersion_type"): "analysis-dispersion-type",
+    (results_model.Analysis, "ci_sides"): "ci-sides",
+    (results_model.Analysis, "non_inferiority_type"): "non-inferiority-type",
+    (results_model.AdverseEvent, "assessment_type"): "assessment-type",
+    (results_model.MoreInfo, "restriction_type"): "restriction-type",
 }
 
 #: Fields that hold a registry date.

@@ -25,11 +25,11 @@ from kg.model import (
     Reference,
     RelatedStudy,
     ResponsibleParty,
-    ResultsSummary,
     SecondaryId,
     Source,
     Study,
 )
+from kg.sources.ctgov_json_results import results
 from kg.sources.json_records import objects
 from kg.sources.records import Entry, Parsed, Rejected
 
@@ -242,7 +242,7 @@ def _study(obj: J, nct: str) -> Study:
         intervention_mesh=_meshes(_obj(derived, "interventionBrowseModule"), "meshes"),
         intervention_mesh_ancestors=_meshes(_obj(derived, "interventionBrowseModule"), "ancestors"),
         has_results=_flag(obj, "hasResults") or "resultsSection" in obj,
-        results=_results(_obj(obj, "resultsSection"), status),
+        results=results(_obj(obj, "resultsSection"), status),
         version_holder=_get(derived, "miscInfoModule", "versionHolder"),
     )
     return study
@@ -304,16 +304,3 @@ def _location(loc: J) -> Location:
         contacts=[_contact(c) for c in _objs(loc, "contacts")],
     )
 
-
-def _results(section: J | None, status: J) -> ResultsSummary | None:
-    if not section:
-        return None
-    flow: J = _obj(section, "participantFlowModule")
-    events: J = _obj(section, "adverseEventsModule")
-    return ResultsSummary(
-        first_posted=_get(status, "resultsFirstPostDateStruct", "date"),
-        outcome_measure_count=len(_list(_obj(section, "outcomeMeasuresModule"), "outcomeMeasures")),
-        group_count=len(_list(flow, "groups")),
-        serious_adverse_event_count=len(_list(events, "seriousEvents")),
-        other_adverse_event_count=len(_list(events, "otherEvents")),
-    )

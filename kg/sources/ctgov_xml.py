@@ -14,9 +14,9 @@ is_fda_regulated_drug/device (including the pre-2017 single ``is_fda_regulated``
 ``removed_countries`` (countries no longer in the study: ``Study.countries`` lists current ones only),
 ``pending_results``, the ``*_qc`` and ``disposition_*`` dates, ``results_first_submitted`` /
 ``firstreceived_results_date`` (a submission date; the model keeps only the posting date of results),
-``patient_data`` besides sharing and description, ``study_docs`` / ``provided_document_section``,
-``required_header`` besides the download date, and ``clinical_results`` itself (only counted, see
-:func:`kg.sources.ctgov_xml_parts.results`).
+``patient_data`` besides sharing and description, ``study_docs`` / ``provided_document_section``
+and ``required_header`` besides the download date. ``clinical_results`` is read whole by
+:mod:`kg.sources.ctgov_xml_results`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Sponsors, the responsible party, contacts, locations, references, interventions and arms, eligibility,
 the design (including the pre-2011 ``<study_design>`` free text and masking labels in all their spellings)
-and the counts of ``clinical_results``; each built from its element with the readers of
+and ``clinical_results`` (read by :mod:`kg.sources.ctgov_xml_results`); each built from its element with the readers of
 :mod:`kg.sources.ctgov_xml_values`.
 """
 
@@ -25,7 +25,8 @@ from kg.model import (
     ResponsibleParty,
     ResultsSummary,
 )
-from kg.sources.ctgov_xml_values import age, block, boolean, code, codes, iso, line, lines
+from kg.sources.ctgov_xml_results import results as posted_results
+from kg.sources.ctgov_xml_values import age, block, boolean, code, codes, line, lines
 
 E = ET.Element
 
@@ -219,23 +220,5 @@ def _enrollment(elem: E) -> tuple[int | None, str | None]:
 
 
 def results(elem: E) -> ResultsSummary | None:
-    """Counts, as API v2 counts them: outcome measures, participant-flow groups, and adverse event terms.
-
-    Event terms are the ``event`` rows of each ``reported_events`` category, except the ``Total`` category
-    (``Total, serious adverse events``, ``Total, all-cause mortality``), which API v2 keeps apart.
-    """
-    node = elem.find("clinical_results")
-    if node is None:
-        return None
-    return ResultsSummary(
-        first_posted=iso("results_first_posted", line(elem, "results_first_posted")),
-        outcome_measure_count=len(node.findall("outcome_list/outcome")),
-        group_count=len(node.findall("participant_flow/group_list/group")),
-        serious_adverse_event_count=_events(node, "serious_events"),
-        other_adverse_event_count=_events(node, "other_events"),
-    )
-
-
-def _events(results: E, kind: str) -> int:
-    categories = results.findall(f"reported_events/{kind}/category_list/category")
-    return sum(len(c.findall("event_list/event")) for c in categories if line(c, "title") != "Total")
+    """The posted results (:mod:`kg.sources.ctgov_xml_results`): API v2's counts and every table."""
+    return posted_results(elem)

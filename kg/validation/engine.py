@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, ClassVar, cast
@@ -21,7 +22,9 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from kg.errors import InputError, TrialkgError, ValidationError
+from kg.failures import unreadable
 from kg.validation.results import SH, Report, Result, study_of
+from kg.validation.terms import graph_quads, parse_lines, rdflib_graph
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SHAPES_DIR = ROOT / "shapes"
@@ -82,29 +85,40 @@ def _path(graph: rdflib.Graph, node: Node | None) -> str | None:
     return "(unknown path)"
 
 
+def load_shapes(shapes: Iterable[str | Path] | None = None) -> tuple[rdflib.Graph, list[Path]]:
+    """The shapes graph of Turtle files (default: every ``*.ttl`` in ``shapes/``), and the files."""
+    files = sorted(SHAPES_DIR.glob("*.ttl")) if shapes is None else [Path(f) for f in shapes]
+    if not files:
+        raise ValidationError(f"no shapes found in {SHAPES_DIR}")
+    graph = rdflib.Graph()
+    for file in files:
+        try:
+            graph.parse(file, format="turtle")
+        except Exception as exc:  # rdflib raises many kinds; all mean the shapes are broken
+            raise ValidationError(f"{file}: the shapes do not parse: {exc}") from exc
+    return graph, files
+
+
 class Validator:
-    """Validates RDF against the trialkg shapes; load once, call per graph or per batch.
+    """Validates RDF against the trialkg shapes with pySHACL (``--engine pyshacl``, the reference engine);
+    load once, call per graph or per batch.
 
     Not thread-safe (rdflib's SPARQL parser is not): use one validator per thread or process."""
 
+    name = "pyshacl"
+
     def __init__(self, shapes: Iterable[str | Path] | None = None) -> None:
         """``shapes``: Turtle files of shapes (default: every ``*.ttl`` in ``shapes/``)."""
-        files = sorted(SHAPES_DIR.glob("*.ttl")) if shapes is None else [Path(f) for f in shapes]
-        if not files:
-            raise ValidationError(f"no shapes found in {SHAPES_DIR}")
-        self.shapes = rdflib.Graph()
-        for file in files:
-            try:
-                self.shapes.parse(file, format="turtle")
-            except Exception as exc:  # rdflib raises many kinds; all mean the shapes are broken
-                raise ValidationError(f"{file}: the shapes do not parse: {exc}") from exc
-        self.files = files
+        self.shapes, self.files = load_shapes(shapes)
 
     def validate(self, graph: rdflib.Graph) -> Report:
-        """Validate one graph (or dataset: the union of its graphs) and return the report."""
-        data: rdflib.Graph = graph
-        if not graph.context_aware:  # a plain graph: look at the same triples through the caching view
-            data = _PreparedQueries(store=graph.store, identifier=graph.identifier)
+        """Validate one graph (or dataset: the union of its graphs) and return the report. Its terms are
+        first put in the normal form both engines validate (``"x"^^xsd:string`` is ``"x"``, language tags
+        in lower case: see :mod:`kg.validation.terms`)."""
+        return self._validate(rdflib_graph(graph_quads(graph)))
+
+    def _validate(self, graph: rdflib.Graph) -> Report:
+        data = _PreparedQueries(store=graph.store, identifier=graph.identifier)  # the same triples, queries cached
         try:
             _, report_graph, text = pyshacl_validate(
                 data, shacl_graph=self.shapes, inference="none", allow_warnings=True, inplace=True
@@ -117,14 +131,8 @@ class Validator:
 
     def validate_ntriples(self, lines: Iterable[str]) -> Report:
         """Validate N-Triples lines: one batch of studies, their own and their shared triples."""
-        graph = rdflib.Graph()
-        text = "\n".join(lines)
-        if text.strip():
-            try:
-                graph.parse(data=text, format="nt")
-            except Exception as exc:
-                raise ValidationError(f"the batch is not valid N-Triples: {exc}") from exc
-        return self.validate(graph)
+        # parsed by pyoxigraph, term by term into rdflib: rdflib's N-Triples parser is quadratic in a literal's length
+        return self._validate(rdflib_graph(parse_lines(lines)))
 
     def validate_batches(self, batches: Iterable[Iterable[str]]) -> Report:
         """Validate batches of N-Triples lines one after the other and merge their reports."""
@@ -219,25 +227,46 @@ def load(path: Path) -> ox.Store:
     if fmt is None:
         raise InputError(f"{path}: unknown RDF syntax .{extension}; use .nt, .nq, .ttl, .trig, .rdf or .jsonld")
     store = ox.Store()
-    with gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb") as stream:
-        store.bulk_load(cast(IO[bytes], stream), format=fmt)
+    try:
+        with gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb") as stream:
+            store.bulk_load(cast(IO[bytes], stream), format=fmt)
+    except (EOFError, OSError, SyntaxError, ValueError, zlib.error) as exc:
+        why = unreadable(exc, fmt.name)
+        if why is None:
+            raise
+        raise InputError(f"{path}: cannot be validated: {why}; give a complete RDF file ({fmt.name})") from exc
     return store
 
 
-def validate_path(path: str, out_dir: str | None = None) -> int:
+ENGINES = ("fast", "pyshacl")
+DEFAULT_ENGINE = "fast"
+
+
+def new_validator(engine: str = DEFAULT_ENGINE, shapes: Iterable[str | Path] | None = None) -> Any:
+    """A validator by engine name: ``fast`` (:mod:`kg.validation.compiled`) or ``pyshacl`` (:class:`Validator`)."""
+    if engine == "pyshacl":
+        return Validator(shapes)
+    if engine == "fast":
+        from kg.validation.compiled import FastValidator
+
+        return FastValidator(shapes)
+    raise ValidationError(f"unknown SHACL engine {engine!r}; use one of {', '.join(ENGINES)}")
+
+
+def validate_path(path: str, out_dir: str | None = None, engine: str = DEFAULT_ENGINE) -> int:
     """``trialkg validate PATH``: validate a release or an RDF file, print the report, write it to
     ``out_dir`` (text, Turtle, HTML) if given. Exit code as pySHACL's: 0 conforms, 1 does not, 2 error."""
     from kg.validation.report import text_report, write_reports
 
     try:
         dump = dump_of(Path(path))
-        report = Validator().validate_store(load(dump))
+        report = new_validator(engine).validate_store(load(dump))
         print(f"validated {dump}")
         print(text_report(report))
         if out_dir is not None:
             for written in write_reports(report, out_dir):
                 print(f"wrote {written}")
-    except (TrialkgError, OSError, SyntaxError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except TrialkgError as exc:  # input errors; other failures (a read-only --out) go up to the CLI's top level
+        print(f"trialkg: {exc}", file=sys.stderr)
         return 2
     return 0 if report.conforms else 1

@@ -6,20 +6,14 @@ Results are hashable and compare by value, so reports of batches merge by set un
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from kg.iris import study_of
+
 SH = "http://www.w3.org/ns/shacl#"
 SEVERITIES = ("Violation", "Warning", "Info")
-_STUDY = re.compile(r"^(.*/trial/NCT[0-9]{8})(?:/.*)?$")
-
-
-def study_of(iri: str) -> str | None:
-    """The study an IRI belongs to: ``{base}trial/NCT...`` for itself and every IRI under it."""
-    match = _STUDY.match(iri)
-    return match.group(1) if match else None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.linking.lexicon import CLOSE, EXACT, default_lexicon, load, name_key
-from kg.mapping.iris import mesh_ui
+from kg.naming import mesh_ui
 
 SSSOM = """# curie_map:
 #   MESH: http://id.nlm.nih.gov/mesh/

@@ -1,5 +1,5 @@
-"""The shapes, case by case: every file in valid/ conforms with no result at all; every file in invalid/
-gives exactly the results its ``# expect:`` lines name, with the right severity and count.
+"""The shapes, case by case, with both engines: every file in valid/ conforms with no result at all; every
+file in invalid/ gives exactly the results its ``# expect:`` lines name, with the right severity and count.
 
 An expect line is ``# expect: <Severity> <source shape> [xN]``: N results (default 1) of that severity
 from that shape. Together the invalid cases make every shape fire at least once (a test checks it).
@@ -15,7 +15,7 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from kg.validation.engine import Validator
+from kg.validation.engine import ENGINES, Validator, new_validator
 from kg.validation.report import short
 
 HERE = Path(__file__).parent
@@ -25,9 +25,10 @@ EXPECT = re.compile(r"^# expect: (Violation|Warning|Info) (\S+)(?: x(\d+))?\s*$"
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf)
 
 
-@pytest.fixture(scope="module")
-def validator() -> Validator:
-    return Validator()
+@pytest.fixture(scope="module", params=ENGINES)
+def validator(request: pytest.FixtureRequest) -> Validator:
+    """Each case passes with both engines: fast (the default) and pySHACL (the reference)."""
+    return new_validator(request.param)  # type: ignore[no-any-return]
 
 
 def expectations(path: Path) -> Counter[tuple[str, str]]:

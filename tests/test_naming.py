@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.mapping.iris import local, mesh_ui, slug
+from kg.naming import fold, local, mesh_ui, slug
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,8 @@ def test_slug_never_empty_and_bounded() -> None:
 def test_local() -> None:
     assert local("NCT01234567") == "NCT01234567"
     assert local("a b/c") == "a-b-c"
+
+
+@pytest.mark.parametrize(("text", "folded"), [("Hôpital Saint-Louis", "hopital saint-louis"), ("Straße", "strasse"), ("ÅRHUS", "arhus")])
+def test_fold_drops_accents_and_case(text: str, folded: str) -> None:
+    assert fold(text) == folded

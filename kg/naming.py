@@ -1,4 +1,4 @@
-"""Minting IRIs: deterministic, readable, no blank nodes.
+"""Names as IRI path segments and matching keys: the helpers mapping and linking share (imports nothing of ours).
 
 Slugs (``{base}org/{slug}``, ``{base}condition/{slug}``, ``{base}intervention/{slug}``) come from
 names by one documented normalisation, :func:`slug`: Unicode NFKD, accents dropped, case folded,
@@ -36,11 +36,15 @@ def mesh_ui(raw: str) -> str:
     return f"{kind}{number:09d}"
 
 
+def fold(text: str) -> str:
+    """``text`` with its accents dropped and its case folded (Unicode NFKD, combining marks removed)."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+
+
 def slug(name: str) -> str:
     """The slug of a name; see the module docstring for the normalisation."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = text.replace("&", " and ")
+    text = fold(name).replace("&", " and ")
     text = re.sub(r"[\W_]+", "-", text).strip("-")
     if not text:
         return "x-" + hashlib.sha256(name.encode()).hexdigest()[:12]

@@ -1,0 +1,117 @@
+"""Benchmark ``trialkg update`` against a full rebuild, on a synthetic registry served by the stand-in API.
+
+A registry of ``--studies`` studies (corpus JSON records replicated under fresh NCT ids) is served by the
+test suite's stand-in (``tests/fetch/standin.py``, loopback only), fetched and built once (not compared).
+Then ``--changed`` studies are updated in the registry (status, last update date) and its data timestamp
+moves on; the release is brought up to date by ``update`` (fetch of the changes, the id listing, the
+incremental rebuild), and the same fetch directory is built again in full, in the same run. Prints one
+JSON line per step, the ratio full/update, and checks both releases hold the same triples (but for the
+build activities' IRIs).
+
+    .venv/bin/python bench/bench_update.py [--studies 100000] [--changed N] [--no-validate] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import gzip
+import json
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, corpus_dir
+from synthetic import fresh_id
+
+sys.path.insert(0, str(ROOT))
+
+THEN, NOW, CHANGED_ON = "2026-08-10T09:00:05", "2026-08-11T09:00:07", "2026-08-11"
+
+
+def _registry(studies: int, corpus: str | None) -> list[dict]:
+    sources = sorted((corpus_dir(corpus) / "ctgov-json").glob("*.json"))
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in sources]
+    out = []
+    for index in range(studies):
+        record = copy.deepcopy(records[index % len(records)])
+        record["protocolSection"]["identificationModule"]["nctId"] = fresh_id(index)
+        record["protocolSection"]["identificationModule"].pop("nctIdAliases", None)
+        out.append(record)
+    return out
+
+
+def _row(**values: object) -> None:
+    print(json.dumps(values), flush=True)
+
+
+def _lines(path: Path) -> set[str]:
+    build = re.compile(r"/build/[0-9a-f]{20}|build [0-9a-f]{20}")
+    with gzip.open(path, "rt", encoding="utf-8") as dump:
+        return {build.sub("/build/*", line.rstrip("\n")) for line in dump}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--studies", type=int, default=100_000)
+    parser.add_argument("--changed", type=int, help="studies changed in the registry (default: 1%% of --studies)")
+    parser.add_argument("--corpus", help="folder with ctgov-json/ (default: ../shared/corpus)")
+    parser.add_argument("--no-validate", action="store_true", help="skip SHACL validation in every build")
+    parser.add_argument("--keep", help="work in this folder and keep it")
+    args = parser.parse_args()
+    changed = args.changed or max(1, args.studies // 100)
+    validate = not args.no_validate
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="trialkg-bench-update-"))
+    work.mkdir(parents=True, exist_ok=True)
+
+    from kg.fetch.client import ApiClient
+    from kg.fetch.fetch import fetch
+    from kg.fetch.paging import Query
+    from kg.fetch.update import update
+    from kg.publish.build import build
+    from tests.fetch.standin import StandIn
+
+    server = StandIn(_registry(args.studies, args.corpus), timestamp=THEN).start()
+    try:
+        fetched, release, full = work / "fetched", work / "release", work / "full"
+        clock = time.monotonic()
+        with ApiClient(server.url, rate=0) as api:
+            fetch(api, str(fetched), Query(), progress=False)
+        _row(step="fetch", studies=args.studies, seconds=round(time.monotonic() - clock, 1))
+        clock = time.monotonic()
+        build([str(fetched)], str(release), validate=validate, progress=False)
+        _row(step="first full build", seconds=round(time.monotonic() - clock, 1))
+
+        for index in range(0, args.studies, max(1, args.studies // changed))[:changed]:
+            study = copy.deepcopy(server.studies[fresh_id(index)])
+            status = study["protocolSection"]["statusModule"]
+            status["overallStatus"] = "TERMINATED" if status.get("overallStatus") != "TERMINATED" else "COMPLETED"
+            status["lastUpdatePostDateStruct"] = {"date": CHANGED_ON, "type": "ACTUAL"}
+            server.put(study)
+        server.timestamp = NOW
+
+        clock = time.monotonic()
+        result = update(str(release), api_url=server.url, rate=0, progress=False, validate=validate)
+        incremental = time.monotonic() - clock
+        summary = result.summary
+        _row(step="update", changed=result.changed, written=result.written, converted=summary.converted,
+             reused=summary.reused, requests=result.requests, seconds=round(incremental, 1),
+             parts={k: round(v, 1) for k, v in result.seconds.items()})  # fmt: skip
+        clock = time.monotonic()
+        build([str(fetched)], str(full), validate=validate, progress=False)
+        rebuild = time.monotonic() - clock
+        _row(step="full rebuild", seconds=round(rebuild, 1))
+        same = _lines(release / "trialkg.nt.gz") == _lines(full / "trialkg.nt.gz")
+        _row(studies=args.studies, changed=changed, update_seconds=round(incremental, 1),
+             full_seconds=round(rebuild, 1), ratio=round(rebuild / incremental, 2), same_triples=same)  # fmt: skip
+    finally:
+        server.stop()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

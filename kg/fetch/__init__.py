@@ -1,0 +1,17 @@
+"""Fetching records from the ClinicalTrials.gov API v2 and keeping a release current.
+
+:mod:`~kg.fetch.client` (HTTP: politeness, retries), :mod:`~kg.fetch.paging` (the query and its pages),
+:mod:`~kg.fetch.writer` (the fetch directory: atomic study files, the resume state, ``fetch.json``),
+:mod:`~kg.fetch.fetch` (``trialkg fetch``), :mod:`~kg.fetch.bulk` (``--all``, the bulk zip) and
+:mod:`~kg.fetch.update` (``trialkg update``).
+"""
+
+from __future__ import annotations
+
+from kg.errors import TrialkgError
+
+DEFAULT_API = "https://clinicaltrials.gov/api/v2"
+
+
+class FetchError(TrialkgError):
+    """The registry's API cannot be reached, keeps failing, or answers what a client cannot use."""
