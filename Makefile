@@ -31,11 +31,12 @@ demo: $(STAMP)
 	$(BIN)/trialkg build examples --out $(DEMO)
 	$(BIN)/trialkg query trial-summary --data $(DEMO)
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps lint
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests bench
+	$(BIN)/ruff format --check kg tests bench
 	$(BIN)/mypy kg
 
 # The benchmarks, each reporting ratios against a baseline run in the same command (see bench/*.py).

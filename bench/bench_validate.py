@@ -20,7 +20,8 @@ import time
 import common  # noqa: E402  (bench/: the release measured)
 import pyoxigraph as ox
 
-from kg.validation.engine import batches, new_validator
+from kg.validation.engine import batches
+from kg.validation.engines import new_validator
 
 
 def _timed(engine: str, groups: list[list[str]]) -> tuple[float, set[tuple[str, ...]]]:

@@ -12,12 +12,12 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from kg.errors import TrialkgError
+from kg.errors import AnalyticsError, LoadError, QueryError, TrialkgError
 from kg.failures import DENIED, FULL, READ_ONLY, explain
-from kg.load.protocol import TIMEOUT
-from kg.load.stores import PRESETS
 from kg.mapping.namespaces import DEFAULT_BASE
 from kg.sources import DEFAULT_LIMITS, FORMATS, Limits
+from kg.stores import PRESETS
+from kg.transport import TIMEOUT
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -167,6 +167,11 @@ def main(debug: bool) -> None:
     help="MiB one record may take (the registry's largest is ~3.6); a larger record is quarantined.",
 )
 @click.option("--strict", is_flag=True, help="Stop at the first internal error instead of quarantining its record.")
+@click.option(
+    "--contact-details",
+    is_flag=True,
+    help="Publish contacts' e-mail addresses and telephone numbers (personal data: left out by default).",
+)
 def build(
     inputs: tuple[str, ...],
     out: str,
@@ -177,10 +182,12 @@ def build(
     **release: Any,
 ) -> None:
     """Parse, map, validate and publish INPUTS (files, directories, .zip) as a release in --out."""
-    from kg.publish.build import build as run_build
+    from kg.publish.build import build as run_build  # loaded when the command runs
 
     release["lexicons"] = list(release.get("lexicons") or [])
     release["limits"] = Limits(record_bytes=release.pop("record_bytes") << 20)
+    if release.pop("contact_details"):  # personal data, only on request: build(contact_details=True)
+        release["contact_details"] = True
     summary = run_build(list(inputs), out, fmt=fmt, base=base, validate=not no_validate, progress=not quiet, **release)
     for line in summary.lines():
         click.echo(line)
@@ -226,8 +233,7 @@ def query(
     **remote: Any,
 ) -> None:
     """Run a canned query (by NAME) or a .rq FILE on a release or a remote endpoint."""
-    from kg import query as q
-    from kg.errors import QueryError
+    from kg import query as q  # loaded when the command runs
 
     values = dict(p.split("=", 1) for p in params if "=" in p)
     if len(values) != len(params):
@@ -263,10 +269,10 @@ def load(release: str, endpoint: str, update_url: str | None, gsp_url: str | Non
     """Push the release RELEASE into a SPARQL 1.1 store, then verify the triple count."""
     from pathlib import Path
 
-    from kg.errors import LoadError
-    from kg.load.loader import Loader, Target
-    from kg.load.protocol import Auth, Client, Retry
-    from kg.load.stores import resolve
+    from kg.load.loader import Loader, Target  # loaded when the command runs
+    from kg.load.protocol import Client  # loaded when the command runs
+    from kg.stores import resolve  # loaded when the command runs
+    from kg.transport import Auth, Retry  # loaded when the command runs
 
     if delta and replace:
         raise LoadError("--delta patches what the store holds; --replace reloads everything: choose one")
@@ -285,7 +291,7 @@ def load(release: str, endpoint: str, update_url: str | None, gsp_url: str | Non
               help="SHACL engine: fast (compiled shapes) or pyshacl (the reference engine; slower).")
 def validate(path: str, out: str | None, engine: str) -> None:
     """SHACL-validate a release or an RDF file. Exit 0 conforms, 1 does not, 2 error."""
-    from kg.validation.engine import validate_path
+    from kg.validation.engines import validate_path  # loaded when the command runs
 
     sys.exit(validate_path(path, out, engine))
 
@@ -311,10 +317,10 @@ def validate(path: str, out: str | None, engine: str) -> None:
 def serve(data: str, host: str, port: int, base: str | None, timeout: float, max_results: int, workers: int,
           memory_limit: int, per_client: int, max_connections: int, read_timeout: float) -> None:  # fmt: skip
     """Serve the release DATA: SPARQL endpoint, resource pages, canned queries, downloads."""
-    from kg.serve.app import serve as run_server
-    from kg.serve.connections import ConnectionLimits
-    from kg.serve.pool import Limits
-    from kg.serve.site import Settings
+    from kg.serve.app import serve as run_server  # loaded when the command runs
+    from kg.serve.connections import ConnectionLimits  # loaded when the command runs
+    from kg.serve.pool import Limits  # loaded when the command runs
+    from kg.serve.site import Settings  # loaded when the command runs
 
     limits = Limits(workers, timeout, memory_limit or None, per_client)
     settings = Settings(data, base=base, max_results=max_results, limits=limits)
@@ -328,7 +334,7 @@ def queries(fmt: str) -> None:
     """List the canned queries: name, title, parameters."""
     import json
 
-    from kg import query as q
+    from kg import query as q  # loaded when the command runs
 
     listed = q.canned().values()
     if fmt == "json":
@@ -372,9 +378,8 @@ def analyze(
     """Network analytics of the release DATA (or of --endpoint): graphs, metrics, exports, plots, report."""
     from pathlib import Path
 
-    from kg import analytics
-    from kg import query as q
-    from kg.errors import AnalyticsError
+    from kg import analytics  # loaded when the command runs
+    from kg import query as q  # loaded when the command runs
 
     if (data is None) == (endpoint is None):
         raise AnalyticsError("give a release directory DATA or --endpoint URL (one of them)")
@@ -383,7 +388,7 @@ def analyze(
     filters = analytics.Filters(conditions, phases, statuses, sponsor_classes, start_from, start_to)
     source: q.Source
     if data is not None:
-        from kg.publish.release import open_store
+        from kg.publish.release import open_store  # loaded when the command runs
 
         source, label, base = q.LocalStore(open_store(data)), data, base or analytics.base_of(data)
     else:
@@ -434,16 +439,17 @@ def fetch(out: str, term: str | None, condition: str | None, intervention: str |
           everything: bool, most: int | None, api_url: str | None, rate: float, retries: int, page_size: int,
           quiet: bool) -> None:  # fmt: skip
     """Download studies from the ClinicalTrials.gov API v2 into --out: one NCT########.json each, fetch.json."""
-    from kg.fetch import FetchError
-    from kg.fetch.bulk import fetch_all
-    from kg.fetch.client import ApiClient, RetryPolicy
-    from kg.fetch.fetch import fetch as run_fetch
-    from kg.fetch.paging import Query
+    from kg.fetch import FetchError  # loaded when the command runs
+    from kg.fetch.bulk import fetch_all  # loaded when the command runs
+    from kg.fetch.client import ApiClient  # loaded when the command runs
+    from kg.fetch.fetch import fetch as run_fetch  # loaded when the command runs
+    from kg.fetch.paging import Query  # loaded when the command runs
+    from kg.transport import Retry  # loaded when the command runs
 
     wanted = re.split(r"[\s,;]+", " ".join(ids) + " " + (ids_file.read() if ids_file else ""))
     chosen = tuple(i for i in wanted if i)
     query = Query(term, condition, intervention, sponsor, location, statuses, chosen, since, most)
-    with ApiClient(api_url, rate=rate, retry=RetryPolicy(attempts=retries + 1)) as api:
+    with ApiClient(api_url, rate=rate, retry=Retry(attempts=retries + 1)) as api:
         if everything:
             if query != Query():
                 raise FetchError("--all takes the whole registry (the bulk file has no filters): give no filters")
@@ -468,14 +474,14 @@ def update(release: str, endpoints: tuple[str, ...], lexicons: tuple[str, ...], 
     """Fetch what changed since RELEASE's data timestamp, rebuild RELEASE incrementally, patch --endpoint stores."""
     from pathlib import Path
 
-    from kg.fetch.client import RetryPolicy
-    from kg.fetch.update import update as run_update
-    from kg.load.loader import Loader, Target
-    from kg.load.protocol import Auth, Client
-    from kg.load.stores import resolve
+    from kg.fetch.update import update as run_update  # loaded when the command runs
+    from kg.load.loader import Loader, Target  # loaded when the command runs
+    from kg.load.protocol import Client  # loaded when the command runs
+    from kg.stores import resolve  # loaded when the command runs
+    from kg.transport import Auth, Retry  # loaded when the command runs
 
     result = run_update(
-        release, api_url=api_url, rate=rate, retry=RetryPolicy(attempts=retries + 1), progress=not quiet,
+        release, api_url=api_url, rate=rate, retry=Retry(attempts=retries + 1), progress=not quiet,
         page_size=page_size, lexicons=list(lexicons), validate=not no_validate,
     )  # fmt: skip
     for line in result.lines():
@@ -489,3 +495,28 @@ def update(release: str, endpoints: tuple[str, ...], lexicons: tuple[str, ...], 
             loader = Loader(resolve(endpoint, store["store"], None, None), client, target, progress=not quiet)
             for line in loader.delta(Path(release)).lines():
                 click.echo(line)
+
+
+@main.command("link-report")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--lexicon", "lexicons", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="A lexicon file, added to the shipped ones (as build --lexicon); repeatable.")
+@click.option("--variants", type=click.Path(dir_okay=False), help="Write the organisation variants found here (SSSOM).")
+def link_report(inputs: tuple[str, ...], lexicons: tuple[str, ...], variants: str | None) -> None:
+    """How INPUTS link: organisation nodes before and after merging, ROR coverage, result groups and outcomes."""
+    from kg.linking.report import link_report as run_report  # heavy: mapping and linking, loaded when it runs
+
+    for line in run_report(list(inputs), list(lexicons), variants):
+        click.echo(line)
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Only say whether the generated parts are up to date (exit 1 if not).")
+def ontology(check: bool) -> None:
+    """Regenerate the parts of ontology/ and shapes/ made from kg/codes.py (for developers)."""
+    from kg.ontology_build import ROOT, generate  # loaded when it runs
+
+    stale = generate(check)
+    for path in stale:
+        click.echo(f"{'out of date' if check else 'rewrote'}: {path.relative_to(ROOT)}")
+    sys.exit(1 if check and stale else 0)

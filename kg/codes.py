@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from kg.errors import RecordError
+
 Enum = dict[str, str]  # code -> display label
 
 STATUS: Enum = {
@@ -302,7 +304,7 @@ def from_label(enum: str, label: str | None) -> str | None:
 
     Masking labels carry who is masked in brackets (``Double (Participant, Investigator)``): only the
     part before the bracket is looked up. Returns ``None`` for an empty label and raises
-    :class:`KeyError` for one that is not in the enumeration.
+    :class:`~kg.errors.RecordError` for one that is not in the enumeration.
     """
     if label is None or not label.strip():
         return None
@@ -313,7 +315,7 @@ def from_label(enum: str, label: str | None) -> str | None:
     head = _key(re.split(r"[(\[]", key, maxsplit=1)[0])
     if head in table:
         return table[head]
-    raise KeyError(f"{label!r} is not a known {enum} value")
+    raise RecordError(f"{label!r} is not a known {enum} value")
 
 
 def is_code(enum: str, value: str) -> bool:

@@ -8,6 +8,7 @@ TrialkgError
 ├── QueryError            a canned query is unknown, a parameter is missing or a query fails (locally or remotely)
 ├── LoadError             a release cannot be pushed into a triple store, or the store disagrees after loading
 ├── ServeError            the server cannot start: its port is in use, or its address cannot be bound
+├── FetchError            the registry's API cannot be reached, keeps failing, or answers what a client cannot use
 └── AnalyticsError        an analysis cannot run: a bad filter value, or an output directory that is a release
 """
 
@@ -47,4 +48,8 @@ class ServeError(TrialkgError):
 
 
 class AnalyticsError(TrialkgError):
+    pass
+
+
+class FetchError(TrialkgError):
     pass

@@ -15,8 +15,11 @@ N-Quads graphs, validation results).
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from kg.mapping.namespaces import DEFAULT_BASE, PREFIXES
+import curies
+
+from kg.mapping.namespaces import DEFAULT_BASE, DESCRIPTION_PREFIXES, PREFIXES
 from kg.naming import local, mesh_ui
 
 #: The namespaces of the datasets we link to, as their owners write them.
@@ -85,6 +88,25 @@ class Iris:
 
     def agent(self, version: str) -> str:
         return f"{self.base}software/trialkg/{version}"
+
+
+def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """The prefix map of a release's data: the vocabularies it uses and its own :data:`SPACES` (the Turtle
+    dump's prefixes and the JSON-LD context)."""
+    iris = Iris(base)
+    return {**PREFIXES, **{name: iris.space(name) for name in SPACES}}
+
+
+@cache
+def converter(base: str = DEFAULT_BASE) -> curies.Converter:
+    """The one IRI <-> CURIE converter of a release (``trial:NCT04282928``, ``tkg:phase``): the data's
+    prefixes and those of its description (VoID, DCAT, the shapes)."""
+    return curies.Converter.from_prefix_map({**DESCRIPTION_PREFIXES, **prefixes(base)})
+
+
+def curie(iri: str, base: str = DEFAULT_BASE) -> str:
+    """``iri`` as a CURIE where a prefix fits, else unchanged."""
+    return str(converter(base).compress(iri, passthrough=True))
 
 
 def in_space(iri: str, name: str) -> bool:

@@ -25,9 +25,11 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from kg import guard
 from kg.errors import QueryError
 from kg.failures import unreadable
 from kg.publish import release as layout
+from kg.remote import RemoteEndpoint
 
 Row = dict[str, str]
 
@@ -157,15 +159,13 @@ class Source(Protocol):
 class LocalStore:
     """A :class:`Source` over a pyoxigraph store (a release's ``store/``, opened read-only).
 
-    Queries are screened as the server screens them (:mod:`kg.serve.guard`): no updates, and no
+    Queries are screened as the server screens them (:mod:`kg.guard`): no updates, and no
     ``SERVICE`` (which would make this process fetch other endpoints) unless ``allow_service``."""
 
     def __init__(self, store: ox.Store, allow_service: bool = False) -> None:
         self.store, self.allow_service = store, allow_service
 
     def select(self, text: str) -> tuple[list[str], list[Row]]:
-        from kg.serve import guard
-
         if not self.allow_service:
             text = guard.screen(text)
         elif guard.is_update(guard.normalise(text)):
@@ -194,8 +194,6 @@ def open_source(
     if (release is None) == (endpoint is None):
         raise QueryError("give either --data DIR (a release built by `trialkg build`) or --endpoint URL")
     if endpoint is not None:
-        from kg.remote import RemoteEndpoint
-
         return RemoteEndpoint.connect(endpoint, **remote)  # type: ignore[arg-type]
     assert release is not None
     return LocalStore(open_store(release), allow_service)
@@ -209,8 +207,9 @@ def run(
         source = LocalStore(source)
     try:
         return source.select(prepared(query, values))
-    except QueryError as exc:
-        raise QueryError(f"{query.name}: {exc}") from exc
+    except QueryError as exc:  # named once: a parameter's error may name the query already
+        said = str(exc)
+        raise QueryError(said if said.startswith(f"{query.name}: ") else f"{query.name}: {said}") from exc
 
 
 def _table(columns: list[str], rows: list[Row]) -> str:

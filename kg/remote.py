@@ -1,6 +1,6 @@
 """A remote SPARQL endpoint as a query :class:`~kg.query.Source`, through SPARQLWrapper.
 
-The endpoint is given as a store's base or query URL (see :mod:`kg.load.stores` for the presets), with
+The endpoint is given as a store's base or query URL (see :mod:`kg.stores` for the presets), with
 the layout its release was loaded in (``trialkg load``), so that queries see exactly the release
 whatever the store takes the default graph to be:
 
@@ -24,8 +24,8 @@ from SPARQLWrapper import DIGEST, JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from kg.errors import LoadError, QueryError
-from kg.load.protocol import ENV_PASSWORD, ENV_TOKEN, ENV_USER, TRANSIENT, Auth, Retry, with_retries
-from kg.load.stores import Endpoints, resolve
+from kg.stores import Endpoints, resolve
+from kg.transport import ENV_PASSWORD, ENV_TOKEN, ENV_USER, TRANSIENT, Auth, Retry, with_retries
 
 Row = dict[str, str]
 
@@ -98,7 +98,7 @@ class RemoteEndpoint:
             return "" if isinstance(exc, urllib.error.URLError | ConnectionError) else None
 
         try:
-            return with_retries(self.retry, self.url, lambda: sparql.query().convert(), transient)
+            return with_retries(self.retry, lambda: sparql.query().convert(), transient)
         except SPARQLWrapperException as exc:
             raise QueryError(self._explain(exc)) from exc
         except urllib.error.HTTPError as exc:

@@ -124,7 +124,7 @@ EXPECTED: dict[tuple[str, tuple[tuple[str, str], ...]], list[tuple[str, ...]]] =
 }
 
 #: Values for parameters on the known release, by parameter name: every canned query can run on it.
-EXAMPLE_VALUES = {"mesh": "D001249", "sponsor": "Acme Pharma", "country": "US"}
+EXAMPLE_VALUES = {"mesh": "D001249", "sponsor": "Acme Pharma", "country": "US", "as_of": "2024-01-01"}
 
 
 def example_params(name: str) -> dict[str, str]:

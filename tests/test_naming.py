@@ -53,6 +53,8 @@ def test_local() -> None:
     assert local("a b/c") == "a-b-c"
 
 
-@pytest.mark.parametrize(("text", "folded"), [("Hôpital Saint-Louis", "hopital saint-louis"), ("Straße", "strasse"), ("ÅRHUS", "arhus")])
+@pytest.mark.parametrize(
+    ("text", "folded"), [("Hôpital Saint-Louis", "hopital saint-louis"), ("Straße", "strasse"), ("ÅRHUS", "arhus")]
+)
 def test_fold_drops_accents_and_case(text: str, folded: str) -> None:
     assert fold(text) == folded

@@ -145,3 +145,11 @@ def test_a_local_query_refuses_service_unless_allowed(release: str) -> None:
         q.open_source(release, allow_service=True).select("DROP ALL")
     columns, _ = q.open_source(release, allow_service=True).select(federated)  # SILENT: port 9 refuses
     assert sorted(columns) == ["o", "p", "s"]
+
+
+def test_an_error_names_the_query_once(tmp_path: Path) -> None:
+    write_json(tmp_path / "in" / "a.json", api_study())
+    build([str(tmp_path / "in")], str(tmp_path / "rel"), validate=False, progress=False)
+    with pytest.raises(QueryError) as missing:
+        q.run(q.open_store(str(tmp_path / "rel")), q.resolve("interventions-for-condition"))
+    assert str(missing.value).count("interventions-for-condition:") == 1, missing.value

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import imports
+
 KG = Path(__file__).resolve().parent.parent / "kg"
 #: Path segments of the contract's IRIs (DESIGN.md): only kg/iris.py may write them after a base.
 SEGMENTS = r"(?:trial|org|condition|intervention|country|graph|dataset|build|software|analytics|publisher)\b"
@@ -58,3 +60,18 @@ def test_only_kg_iris_mints_contract_iris(module: Path) -> None:
 def test_the_check_finds_what_it_looks_for() -> None:
     tree = ast.parse('x = f"{base}trial/{nct}"\ny = "https://w3id.org/trialkg/org/acme"\nz = f"{a}/arm/{i}"')
     assert [line for line, _ in _minted(tree)] == [1, 2]
+
+
+def test_no_import_circle() -> None:
+    assert imports.cycles(imports.graph().edges) == []
+
+
+def test_imports_inside_functions_say_why() -> None:
+    """An import of our own inside a function is allowed where a comment on it says why (a heavy
+    dependency that a command loads only when it runs, so that ``trialkg --help`` stays fast)."""
+    unexplained = [(m, line, text.strip()) for m, _, line, text in imports.graph().inner if "#" not in text]
+    assert not sorted(set(unexplained))
+
+
+def test_the_circle_finder_finds_circles() -> None:
+    assert imports.cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

@@ -348,11 +348,13 @@ def test_own_xml_dates(text: str, iso: str) -> None:
     assert xml_date(text) == iso
 
 
+@pytest.mark.slow  # builds the whole corpus (minutes), once per session
 def test_columns_are_the_contract(summary_rows: tuple[list[str], list[Row]]) -> None:
     columns, _ = summary_rows
     assert columns == COLUMNS
 
 
+@pytest.mark.slow  # builds the whole corpus (minutes), once per session
 def test_one_row_per_study(
     summary_rows: tuple[list[str], list[Row]], expected: tuple[dict[str, Expected], list], seeds: Path
 ) -> None:
@@ -369,6 +371,7 @@ def test_one_row_per_study(
     assert len(rows) == len(want)
 
 
+@pytest.mark.slow  # builds the whole corpus (minutes), once per session
 def test_duplicate_published_from_newest_copy(
     expected: tuple[dict[str, Expected], list[tuple[Expected, Expected]]],
     corpus_release: Release,
@@ -385,6 +388,7 @@ def test_duplicate_published_from_newest_copy(
         )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_rows_match_sources(
     fmt: str,
@@ -399,6 +403,7 @@ def test_rows_match_sources(
     assert not found, report(found, quarantine)
 
 
+@pytest.mark.slow  # builds the whole corpus (minutes), once per session
 def test_seed_row(summary_rows: tuple[list[str], list[Row]], seeds: Path) -> None:
     _, rows = summary_rows
     want = read_seed(seeds / f"{SEED_NCT}.txt")

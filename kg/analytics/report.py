@@ -4,21 +4,12 @@ output directory can be moved or served as it is."""
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
 from kg.analytics.export import tops
 from kg.analytics.graphs import NETWORKS
 from kg.analytics.metrics import NetworkMetrics
-
-_CSS = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #222; }
-table { border-collapse: collapse; margin: .5rem 0 1.5rem; font-size: .9rem; }
-th, td { border-bottom: 1px solid #ddd; padding: .25rem .6rem; text-align: left; vertical-align: top; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
-figure { margin: 1rem 0 2rem; } figure img { max-width: 100%; border: 1px solid #eee; }
-code { font-size: .85rem; } .muted { color: #666; }
-"""
+from kg.templates import render
 
 _CAPTIONS = {
     "top-sponsors-network": "Collaboration among the organisations with the most studies with partners.",
@@ -29,18 +20,19 @@ _CAPTIONS = {
 }
 
 
-def _cell(value: object) -> str:
+Cell = str | tuple[str, str]  # text, or (text, class): numbers are right-aligned
+
+
+def _cell(value: object) -> Cell:
     if isinstance(value, float):
-        return f'<td class="n">{value:.6g}</td>'
+        return f"{value:.6g}", "n"
     if isinstance(value, int):
-        return f'<td class="n">{value:,}</td>'
-    return f"<td>{escape(str(value))}</td>"
+        return f"{value:,}", "n"
+    return str(value)
 
 
-def _table(columns: list[str], rows: list[list[object]]) -> str:
-    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def _table(columns: list[str], rows: list[list[object]]) -> dict[str, object]:
+    return {"columns": columns, "rows": [[_cell(v) for v in row] for row in rows]}
 
 
 def write_report(
@@ -55,38 +47,34 @@ def write_report(
     top: int,
 ) -> Path:
     """Write ``report.html`` in ``out``; ``plots`` and ``files`` are names relative to ``out``."""
-    covered = "; ".join(filters) or "none (every study)"
-    parts = [f"<h1>trialkg analytics</h1><p>Source: <code>{escape(source)}</code>. "
-             f"{studies:,} studies analysed; filters: {escape(covered)}.</p>"]  # fmt: skip
-    parts.append("<h2>Networks</h2>")
-    parts.append(_table(
+    networks = _table(
         ["network", "what", "nodes", "edges", "components", "largest component", "communities", "modularity"],
         [[name, NETWORKS[name], m.nodes, m.edges, m.components, m.largest_component, m.communities, m.modularity]
          for name, m in metrics.items()],
-    ))  # fmt: skip
-    parts.append("<h2>Pictures</h2>")
-    for stem in (p[: -len(".png")] for p in plots if p.endswith(".png")):
-        name, caption = escape(stem), escape(_CAPTIONS.get(stem, stem))
-        parts.append(
-            f'<figure><a href="{name}.svg"><img src="{name}.png" alt="{caption}"></a>'
-            f'<figcaption>{caption} (<a href="{name}.svg">SVG</a>)</figcaption></figure>'
-        )
-    parts.append(f"<h2>Top {top}</h2>")
+    )  # fmt: skip
+    pictures = [
+        {"stem": stem, "caption": _CAPTIONS.get(stem, stem)}
+        for stem in (p[: -len(".png")] for p in plots if p.endswith(".png"))
+    ]
+    tables = []
     for stem, table in tops(metrics, top).items():
         rows: list[dict[str, object]] = table["rows"]  # type: ignore[assignment]
         by = str(table["by"])
-        parts.append(f'<h3 id="{escape(stem)}">{escape(str(table["title"]))}</h3>')
-        parts.append(f'<p class="muted"><a href="{escape(stem)}.csv">{escape(stem)}.csv</a></p>')
-        parts.append(_table(
+        shown = _table(
             ["#", "name", "kind", by, "degree", "community"],
             [[i, r["name"], r["kind"], r[by], r["degree"], r["community"]] for i, r in enumerate(rows, start=1)],
-        ))  # fmt: skip
-    parts.append("<h2>Files</h2><ul>")
-    parts += [f'<li><a href="{escape(f)}">{escape(f)}</a></li>' for f in files]
-    parts.append("</ul>")
-    page = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>trialkg analytics</title>'
-        f"<style>{_CSS}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n"
+        )
+        tables.append({"stem": stem, "title": str(table["title"]), **shown})
+    page = render(
+        "analytics/report.html",
+        source=source,
+        studies=studies,
+        filters="; ".join(filters) or "none (every study)",
+        networks=networks,
+        pictures=pictures,
+        top=top,
+        tops=tables,
+        files=files,
     )
     path = out / "report.html"
     path.write_text(page, encoding="utf-8")

@@ -8,10 +8,8 @@
 
 from __future__ import annotations
 
-from kg.errors import TrialkgError
+from kg.errors import FetchError
 
 DEFAULT_API = "https://clinicaltrials.gov/api/v2"
 
-
-class FetchError(TrialkgError):
-    """The registry's API cannot be reached, keeps failing, or answers what a client cannot use."""
+__all__ = ["DEFAULT_API", "FetchError"]

@@ -6,82 +6,33 @@ be. The pause before retry *n* is drawn at random from ``[0, min(cap, backoff ×
 so that many clients do not come back together), unless the server asked for a pause with
 ``Retry-After`` (seconds or an HTTP date), which is honoured up to ``max_wait``.
 
-This policy is :class:`RetryPolicy` and :func:`retrying`, one place for it in this package; ``trialkg
-load`` has its own in :mod:`kg.load.protocol` (the two should become one module).
+The policy is :class:`kg.transport.Retry`, shared with ``trialkg load`` and remote queries; this client's
+defaults are :data:`API_RETRY`.
 """
 
 from __future__ import annotations
 
 import json
-import random
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import httpx
 
 from kg import __version__
 from kg.fetch import DEFAULT_API, FetchError
+from kg.transport import TRANSIENT as STORE_TRANSIENT
+from kg.transport import Retry, Transient, with_retries
 
 USER_AGENT = f"trialkg/{__version__} (+https://w3id.org/trialkg/; ClinicalTrials.gov API v2 client)"
-TRANSIENT = frozenset({429, 500, 502, 503, 504})
+TRANSIENT = STORE_TRANSIENT | {500}  # every request here is a GET: sent again even after a server error
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often, and how patiently, a failing request is sent again."""
-
-    attempts: int = 8
-    backoff: float = 1.0  # seconds: the ceiling of the first pause, doubled at each retry
-    cap: float = 60.0  # the ceiling of any pause of ours
-    max_wait: float = 600.0  # the longest Retry-After honoured
-    rng: random.Random = field(default_factory=random.Random, compare=False)
-
-    def pause(self, attempt: int, retry_after: str | None = None) -> float:
-        asked = _retry_after(retry_after)
-        if asked is not None:
-            return min(asked, self.max_wait)
-        return self.rng.uniform(0, min(self.cap, self.backoff * 2**attempt))
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header: a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-class Transient(Exception):
-    """A failure worth another attempt; ``retry_after`` is what the server asked for, if anything."""
-
-    def __init__(self, what: str, retry_after: str | None = None) -> None:
-        super().__init__(what)
-        self.retry_after = retry_after
-
-
-def retrying(policy: RetryPolicy, attempt: Callable[[], T], sleep: Callable[[float], None] = time.sleep) -> T:
-    """``attempt()``, again after a pause while it raises :class:`Transient`; the last one is re-raised."""
-    for n in range(policy.attempts):
-        try:
-            return attempt()
-        except Transient as exc:
-            if n == policy.attempts - 1:
-                raise
-            sleep(policy.pause(n, exc.retry_after))
-    raise AssertionError("unreachable")
+#: The API client's retry policy: more patient than a store's (the registry is shared by many).
+API_RETRY = Retry(attempts=8, backoff=1.0, cap=60.0)
 
 
 class Pace:
@@ -109,11 +60,11 @@ class ApiClient:
         base: str | None = None,
         *,
         rate: float = 3.0,
-        retry: RetryPolicy | None = None,
+        retry: Retry | None = None,
         timeout: float = 60.0,
     ) -> None:
         self.base = (base or DEFAULT_API).rstrip("/")
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or API_RETRY
         self.pace = Pace(rate)
         self.requests = 0
         self.retries = 0
@@ -192,7 +143,7 @@ class ApiClient:
                 raise
 
         try:
-            return retrying(self.retry, counted)
+            return with_retries(self.retry, counted)
         except Transient as exc:
             raise FetchError(
                 f"GET {self.url(what)}: still failing after {self.retry.attempts} attempts ({exc}); the registry "

@@ -23,11 +23,12 @@ from typing import Any
 
 from kg.fetch import FetchError
 from kg.fetch.bulk import fetch_all
-from kg.fetch.client import ApiClient, RetryPolicy
+from kg.fetch.client import ApiClient
 from kg.fetch.fetch import collect, data_version
 from kg.fetch.paging import PAGE_SIZE, Query, nct_of, pages
 from kg.fetch.writer import FetchDir
 from kg.publish.release import read_report
+from kg.transport import Retry
 
 LOOKUPS = 1000  # ids no longer selected that are looked up one by one for a reason, at most
 
@@ -71,7 +72,7 @@ def update(
     *,
     api_url: str | None = None,
     rate: float = 3.0,
-    retry: RetryPolicy | None = None,
+    retry: Retry | None = None,
     progress: bool = True,
     page_size: int = PAGE_SIZE,
     lexicons: list[str] | None = None,

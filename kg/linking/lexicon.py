@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.errors import InputError
 from kg.iris import MESH_NS, ROR_NS, in_space, ror
 from kg.naming import fold, mesh_ui
 
@@ -130,7 +131,7 @@ def load(path: str | Path) -> Lexicon:
         data = json.loads(text)
         records = data.get("items", data) if isinstance(data, dict) else data
         if not isinstance(records, list) or not all(isinstance(r, dict) and "id" in r for r in records):
-            raise ValueError(f"{path}: JSON, but not a ROR data dump (a list of records with ids)")
+            raise InputError(f"{path}: JSON, but not a ROR data dump (a list of records with ids)")
         lex.orgs.extend(ror_entry(r) for r in records)
     elif head == "#" and "curie_map" in text:
         _sssom(text, lex)
@@ -234,4 +235,4 @@ def _mesh_table(text: str, lex: Lexicon, path: Path) -> None:
         elif len(cells) >= 2 and re.match(r"^[CD]\d+$", cells[0]):
             lex.add_mesh(cells[0], cells[1])
         else:
-            raise ValueError(f"{path}: not a ROR dump, an SSSOM mapping set or a MeSH table (row {row!r})")
+            raise InputError(f"{path}: not a ROR dump, an SSSOM mapping set or a MeSH table (row {str(row)[:200]})")

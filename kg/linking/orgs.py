@@ -17,7 +17,7 @@ function is order-free by construction, so it decides the IRI. Fuzzy matching is
 done greedily against "the names seen so far", so it is done only (a) against the ROR lexicon, which
 is fixed before the build starts, and only within the mention's own country; and (b) offline, over a
 whole corpus, by :func:`cluster` (sorted input, union of pairs, a canonical name chosen by a total
-order), whose result can be written as an SSSOM variants file (``python -m kg.linking.report
+order), whose result can be written as an SSSOM variants file (``trialkg link-report
 --variants FILE``) and given back to the build with ``--lexicon FILE``. So the merge is deterministic
 and a streaming build never needs a second pass.
 

@@ -1,16 +1,17 @@
 """The link report: organisation nodes before and after merging, and ROR coverage, for any inputs.
 
-``python -m kg.linking.report INPUT... [--lexicon FILE]... [--variants OUT.sssom.tsv]``
+``trialkg link-report INPUT... [--lexicon FILE]... [--variants OUT.sssom.tsv]``
 
 *before* counts the organisation nodes the plain slug of each name gave (one per spelling up to case
 and punctuation); *key* the nodes after :func:`kg.linking.orgs.org_key` and the lexicons; *clustered*
 after the offline fuzzy merge within countries (:func:`kg.linking.orgs.cluster`), whose variants
-``--variants`` writes as an SSSOM file for ``trialkg build --lexicon``.
+``--variants`` writes as an SSSOM file for ``trialkg build --lexicon``. Then how many result groups were
+linked to the protocol's arms and reported outcome measures to planned outcomes
+(:class:`kg.mapping.result_links.ResultLinks`).
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -18,8 +19,10 @@ from kg.iris import Iris
 from kg.linking.countries import iso_code
 from kg.linking.lexicon import Lexicon, load_all
 from kg.linking.orgs import OrgResolver, cluster
+from kg.mapping.result_links import ResultLinks
 from kg.model import Study
 from kg.naming import slug
+from kg.sources import read
 
 
 def mentions(study: Study) -> Iterator[tuple[str, str | None]]:
@@ -109,20 +112,18 @@ def write_variants(variants: dict[str, str], path: str) -> None:
         out.write("\n".join(lines) + "\n")
 
 
-def main(argv: list[str] | None = None) -> None:
-    from kg.sources import read
+def link_report(inputs: list[str], lexicons: list[str], variants: str | None = None) -> list[str]:
+    """``trialkg link-report``: organisation nodes before and after merging, ROR coverage, result links of
+    the records of ``inputs``; the organisation variants found are written to ``variants`` (SSSOM)."""
+    links = ResultLinks()
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("inputs", nargs="+")
-    parser.add_argument("--lexicon", action="append", default=[])
-    parser.add_argument("--variants")
-    args = parser.parse_args(argv)
-    studies = (s for s in read(args.inputs) if isinstance(s, Study))
-    report = org_report(studies, load_all(args.lexicon))
-    print("\n".join(report.lines()))
-    if args.variants:
-        write_variants(report.variants, args.variants)
+    def studies() -> Iterator[Study]:
+        for record in read(inputs):
+            if isinstance(record, Study):
+                links.add(record)  # result groups -> arms, reported -> planned outcomes
+                yield record
 
-
-if __name__ == "__main__":
-    main()
+    report = org_report(studies(), load_all(lexicons))
+    if variants:
+        write_variants(report.variants, variants)
+    return report.lines() + links.lines()

@@ -34,10 +34,11 @@ from tqdm import tqdm
 from kg.errors import LoadError, QueryError
 from kg.failures import unreadable
 from kg.iris import Iris
-from kg.load.protocol import NQUADS, NTRIPLES, Client, NoGraphStore, Retry, chunks, data_block, triple_of
-from kg.load.stores import Endpoints
+from kg.load.protocol import NQUADS, NTRIPLES, Client, NoGraphStore, chunks, data_block, triple_of
 from kg.publish import release as layout
 from kg.remote import RemoteEndpoint
+from kg.stores import Endpoints
+from kg.transport import Retry
 
 VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
 COUNT_TIMEOUT = 10.0  # seconds the count after a failed load may take

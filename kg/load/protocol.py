@@ -1,102 +1,27 @@
-"""Writing to a store over HTTP: the Graph Store Protocol, SPARQL Update, authentication and retries.
+"""Writing to a store over HTTP: the Graph Store Protocol and SPARQL Update (authentication, retries and
+timeouts are :mod:`kg.transport`'s, shared with the remote queries of :mod:`kg.remote`).
 
 Every write trialkg makes is idempotent on sets of triples (adding a triple twice, or removing one that
 is gone, changes nothing), so a request that failed in a transient way (no connection, 429, 502, 503,
-504) is simply sent again, after an exponentially growing pause with a cap (or the ``Retry-After`` the
-store asked for, within the same cap). A request the store has not answered within the timeout is not
+504) is simply sent again, by the policy of :class:`kg.transport.Retry` (growing pauses with jitter, or the
+``Retry-After`` the store asked for). A request the store has not answered within the timeout is not
 sent again: a store that is stuck or overloaded would only get a second copy to work on.
 """
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import TypeVar
+from collections.abc import Iterable, Iterator
 
 import httpx
 
 from kg.errors import LoadError
+from kg.transport import ENV_PASSWORD, ENV_TOKEN, ENV_USER, TIMEOUT, TRANSIENT, Auth, Retry, with_retries
 
-#: Environment variables read when no option gives the credentials.
-ENV_USER, ENV_PASSWORD, ENV_TOKEN = "TRIALKG_ENDPOINT_USER", "TRIALKG_ENDPOINT_PASSWORD", "TRIALKG_ENDPOINT_TOKEN"
-
-TRANSIENT = frozenset({429, 502, 503, 504})
-#: Seconds to wait for the store to answer one request (``trialkg load --timeout``).
-TIMEOUT = 60.0
 #: Statuses by which a store says it has no graph store service (then SPARQL Update is used instead).
 NO_SERVICE = frozenset({404, 405, 501})
 
 NTRIPLES, NQUADS = "application/n-triples", "application/n-quads"
 UPDATE = "application/sparql-update"
-
-
-@dataclass(frozen=True)
-class Auth:
-    """Credentials for a store: a user and password (HTTP basic, or digest as Virtuoso wants) or a bearer token."""
-
-    user: str | None = None
-    password: str | None = None
-    token: str | None = None
-    digest: bool = False
-
-    @classmethod
-    def resolve(
-        cls, user: str | None = None, password: str | None = None, token: str | None = None, digest: bool = False
-    ) -> Auth:
-        """The options given, else ``TRIALKG_ENDPOINT_USER``/``_PASSWORD``/``_TOKEN`` from the environment."""
-        env = os.environ.get
-        user, token = user or env(ENV_USER) or None, token or env(ENV_TOKEN) or None
-        password = password if password is not None else env(ENV_PASSWORD)
-        if user and token:
-            raise LoadError("give either a user and password or a bearer token, not both")
-        if password is not None and not user:
-            raise LoadError(f"a password needs a user: give --user (or set {ENV_USER})")
-        if digest and not user:
-            raise LoadError(f"digest authentication needs a user: give --user (or set {ENV_USER})")
-        return cls(user, (password or "") if user else None, token, digest)
-
-    def headers(self) -> dict[str, str]:
-        """The ``Authorization`` header for a bearer token (basic auth goes through :meth:`basic`)."""
-        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
-
-    def httpx(self) -> httpx.Auth | tuple[str, str] | None:
-        """What httpx takes: (user, password) for basic auth, a :class:`httpx.DigestAuth`, or None."""
-        if not self.user:
-            return None
-        return httpx.DigestAuth(self.user, self.password or "") if self.digest else (self.user, self.password or "")
-
-
-@dataclass(frozen=True)
-class Retry:
-    """How often and how patiently a transient failure is retried."""
-
-    attempts: int = 6
-    backoff: float = 0.5  # seconds before the first retry; doubled each time
-    cap: float = 30.0  # the longest pause
-
-    def pause(self, attempt: int, asked: str | None = None) -> float:
-        if asked and asked.strip().isdigit():
-            return min(float(asked), self.cap)
-        return min(self.backoff * 2**attempt, self.cap)
-
-
-T = TypeVar("T")
-
-
-def with_retries(retry: Retry, what: str, send: Callable[[], T], transient: Callable[[Exception], str | None]) -> T:
-    """``send()``, again after a pause while it fails in a way ``transient`` names (returning a Retry-After
-    value or ''); the last failure is raised."""
-    for attempt in range(retry.attempts):
-        try:
-            return send()
-        except Exception as exc:  # noqa: BLE001 - judged by `transient`, re-raised otherwise
-            asked = transient(exc)
-            if asked is None or attempt == retry.attempts - 1:
-                raise
-            time.sleep(retry.pause(attempt, asked))
-    raise AssertionError(f"{what}: unreachable")
 
 
 class _Transient(Exception):
@@ -150,7 +75,7 @@ class Client:
             return "" if transport else None
 
         try:
-            response = with_retries(self.retry, f"{method} {url}", attempt, transient)
+            response = with_retries(self.retry, attempt, transient)
         except _Transient as exc:
             raise LoadError(
                 f"{method} {url}: the store kept answering {exc.response.status_code} after "

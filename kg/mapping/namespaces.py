@@ -24,6 +24,20 @@ PREFIXES: dict[str, str] = {
     "sh": "http://www.w3.org/ns/shacl#",
 }
 
+#: The vocabularies of the release's description (void.ttl, the service description): not in the data,
+#: so not among the dumps' prefixes.
+DESCRIPTION_PREFIXES: dict[str, str] = {
+    "tkgsh": "https://w3id.org/trialkg/shapes#",  # the SHACL shapes (shapes/*.ttl)
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dcmitype": "http://purl.org/dc/dcmitype/",
+    "pav": "http://purl.org/pav/",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "formats": "http://www.w3.org/ns/formats/",
+}
+
 DEFAULT_BASE = "https://w3id.org/trialkg/"
 
 

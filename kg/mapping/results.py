@@ -343,7 +343,7 @@ class ResultsMapper:
         if info.contact_organization or any(details):
             contact = self._node(part(node.value, "point-of-contact"), TKG.ResultsContact)
             self.t.add(node, TKG.pointOfContact, contact)
-            self.t.add(contact, TKG.affiliationName, info.contact_organization)
+            self.t.add(contact, TKG.organizationName, info.contact_organization)
             if details:
                 self.t.add(contact, SCHEMA.name, info.contact_name)
                 self.t.add(contact, SCHEMA.email, info.contact_email)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from kg.errors import RecordError
 from kg.mapping.namespaces import TKGV, XSD
 
 Term = NamedNode | Literal
@@ -24,7 +25,7 @@ def date(value: str) -> Literal:
         return Literal(value, datatype=XSD.gYearMonth)
     if _YEAR.match(value):
         return Literal(value, datatype=XSD.gYear)
-    raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY)")
+    raise RecordError(f"{value!r} is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY)")
 
 
 def integer(value: int) -> Literal:

@@ -37,7 +37,7 @@ from kg.publish.provenance import activity_iri, activity_lines, file_digest, fin
 from kg.publish.spool import Activity, Content, Previous, Spool, Spooled
 from kg.publish.summary import BuildSummary, quarantine
 from kg.sources import DEFAULT_LIMITS, Limits, Rejected, read
-from kg.validation.engine import DEFAULT_ENGINE
+from kg.validation.engines import DEFAULT_ENGINE
 from kg.validation.report import write_reports
 from kg.validation.results import Report, merge
 

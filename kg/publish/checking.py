@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from kg.validation.engines import DEFAULT_ENGINE, new_validator
+
 B = TypeVar("B")
-DEFAULT_ENGINE = "fast"  # as kg.validation.engine.DEFAULT_ENGINE (not imported here: workers import it)
 _validator: Any = None
 
 
@@ -56,7 +57,7 @@ def checked(
     engine: str = DEFAULT_ENGINE,
 ) -> Iterator[tuple[B, Any]]:
     """Each batch with its validation report: in this process with ``validator``, else in ``jobs`` workers,
-    each with a validator of ``engine`` (``fast`` or ``pyshacl``: see :func:`kg.validation.engine.new_validator`).
+    each with a validator of ``engine`` (``fast`` or ``pyshacl``: see :func:`kg.validation.engines.new_validator`).
 
     A batch whose validation raised gets the exception instead of a report.
 
@@ -99,6 +100,4 @@ def _settled(future: Future[Any] | None) -> Any:
 
 
 def _new_validator(engine: str = DEFAULT_ENGINE) -> Any:
-    from kg.validation.engine import new_validator
-
     return new_validator(engine)

@@ -17,16 +17,9 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from kg.iris import SPACES, Iris
-from kg.mapping.namespaces import PREFIXES
+from kg.iris import prefixes
 from kg.publish import release as layout
 from kg.publish.jsonld import JsonLdWriter, write_context
-
-
-def turtle_prefixes(base: str) -> dict[str, str]:
-    """Prefixes of the Turtle dump: the vocabularies plus the data's own namespaces under the base."""
-    iris = Iris(base)
-    return {**PREFIXES, **{name: iris.space(name) for name in SPACES}}
 
 
 class NTriplesWriter:
@@ -61,7 +54,7 @@ class TurtleWriter:
     """``*.ttl``: a prefix header once, then each chunk grouped by subject with prefixed names."""
 
     def __init__(self, path: str, base: str) -> None:
-        self.prefixes = turtle_prefixes(base)
+        self.prefixes = prefixes(base)
         self._out: IO[str] = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
         for name, iri in self.prefixes.items():
             self._out.write(f"@prefix {name}: <{iri}> .\n")
@@ -93,7 +86,7 @@ class Dumps:
         self.nt = NTriplesWriter(str(work / layout.NTRIPLES))
         self.nq = NQuadsWriter(str(work / layout.NQUADS))
         self.ttl = TurtleWriter(str(work / layout.TURTLE), base)
-        context = write_context(work / layout.CONTEXT, turtle_prefixes(base))
+        context = write_context(work / layout.CONTEXT, prefixes(base))
         self.jsonld = JsonLdWriter(work / layout.JSONLD, context)
 
     def write(self, graph: str, lines: list[str]) -> None:

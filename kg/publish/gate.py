@@ -16,7 +16,7 @@ from typing import Any
 
 from kg.publish.checking import checked, default_jobs
 from kg.publish.spool import Spooled
-from kg.validation.engine import new_validator
+from kg.validation.engines import new_validator
 from kg.validation.results import Report
 
 

@@ -28,23 +28,18 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from kg.fetch.recorded import Retrieval
 from kg.iris import Iris
-from kg.mapping.namespaces import PREFIXES
+from kg.mapping.namespaces import DESCRIPTION_PREFIXES, PREFIXES
 from kg.publish import release as layout
 from kg.publish.provenance import agent_iri, file_digest
 from kg.publish.spool import Activity
 from kg.publish.statistics import LINK_TARGETS, Statistics
 
-VOID = Namespace("http://rdfs.org/ns/void#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-DCT = Namespace("http://purl.org/dc/terms/")
-DCTYPES = Namespace("http://purl.org/dc/dcmitype/")
-PAV = Namespace("http://purl.org/pav/")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-FOAF = Namespace("http://xmlns.com/foaf/0.1/")
-SCHEMA = Namespace("https://schema.org/")
+VOID, DCAT, DCTYPES, PAV, SPDX, FOAF = (
+    Namespace(DESCRIPTION_PREFIXES[p]) for p in ("void", "dcat", "dcmitype", "pav", "spdx", "foaf")
+)
+DCT, PROV, SCHEMA = (Namespace(PREFIXES[p]) for p in ("dcterms", "prov", "schema"))
 IANA = "https://www.iana.org/assignments/media-types/"
-FORMATS = "http://www.w3.org/ns/formats/"
+FORMATS = DESCRIPTION_PREFIXES["formats"]
 CC0 = URIRef("https://creativecommons.org/publicdomain/zero/1.0/")
 REGISTRY = URIRef("https://clinicaltrials.gov/")
 _RELATIVE = "http://relative.invalid/release/"  # stands for "beside void.ttl"; written as relative IRIs

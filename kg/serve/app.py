@@ -36,7 +36,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.errors import ServeError
-from kg.serve import canned, connections, downloads, metadata, pages, resources, sparql
+from kg.serve import canned, connections, dereferencing, downloads, metadata, pages, sparql
 from kg.serve.connections import ConnectionLimits
 from kg.serve.current import BindSite, Current
 from kg.serve.errors import HANDLERS, ApiError, respond
@@ -106,7 +106,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/downloads/{name:path}", downloads.download, name="download"),
         Route("/.well-known/void", metadata.void, name="void"),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
-        Route("/{path:path}", resources.resource, name="resource"),
+        Route("/{path:path}", dereferencing.resource, name="resource"),
     ]
     middleware = [
         Middleware(

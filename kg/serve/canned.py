@@ -25,8 +25,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from kg import query as q
 from kg.errors import QueryError
-from kg.serve.errors import ApiError, not_found, wants_html
-from kg.serve.sparql import negotiate
+from kg.serve import pages
+from kg.serve.errors import ApiError, not_found
+from kg.serve.formats import negotiate, wants_html
 from kg.serve.worker import Job
 
 MAX_BYTES = 256 * 2**20  # answers kept, in all
@@ -87,8 +88,6 @@ def describe(request: Request, query: q.CannedQuery) -> dict[str, Any]:
 def listing(request: Request) -> Response:
     site = request.state.site
     if wants_html(request):
-        from kg.serve import pages
-
         return HTMLResponse(pages.queries_page(site), headers={"Vary": "Accept"})
     return JSONResponse({"queries": [describe(request, c) for c in site.queries.values()]}, headers={"Vary": "Accept"})
 
@@ -117,8 +116,6 @@ async def run(request: Request) -> Response:
     query, output = _output(request, request.path_params["name"], site.queries)
     values = _values(request)
     if output == "html" and query.params and not values:
-        from kg.serve import pages
-
         return HTMLResponse(pages.query_page(site, query, values, None))  # the form, to fill in
     hint = "; ".join(f"{p.name} ({p.type}): {p.description}" for p in query.params) or "It takes no parameters."
     missing = [p.name for p in query.params if p.name not in values]
@@ -142,8 +139,6 @@ async def _answer(site: Any, query: q.CannedQuery, values: dict[str, str], text:
     columns: list[str] = data["head"]["vars"]
     bindings: list[dict[str, Any]] = data["results"]["bindings"]
     if output == "html":
-        from kg.serve import pages
-
         return pages.query_page(site, query, values, (columns, bindings)).encode()
     rows = [{c: b[c]["value"] if c in b else "" for c in columns} for b in bindings]
     formatter = OUTPUTS[output][1]

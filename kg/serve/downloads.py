@@ -13,7 +13,9 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
-from kg.serve.errors import not_found, wants_html
+from kg.serve import pages
+from kg.serve.errors import not_found
+from kg.serve.formats import wants_html
 
 INTERNAL = {"store", "studies.sqlite"}  # the query index; what the next build reuses
 MEDIA_TYPES = {
@@ -77,20 +79,9 @@ def release_files(root: Path) -> dict[str, ReleaseFile]:
     return files
 
 
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} B"
-
-
 def listing(request: Request) -> Response:
     site = request.state.site
     if wants_html(request):
-        from kg.serve import pages
-
         return HTMLResponse(pages.downloads_page(site), headers={"Vary": "Accept"})
     files = [
         {"name": f.name, "url": str(request.url_for("download", name=f.name)), "size": f.size,

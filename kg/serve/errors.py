@@ -19,7 +19,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from kg.errors import TrialkgError
+from kg.errors import QueryError, TrialkgError
+from kg.guard import Refused
+from kg.serve import pages
+from kg.serve.formats import wants_html
 
 log = logging.getLogger("trialkg.serve")
 
@@ -51,13 +54,6 @@ def not_found(what: str, hint: str = "") -> ApiError:
     return ApiError(404, "Not found", what, hint or "Start from the home page (/) or search with the SPARQL endpoint.")
 
 
-def wants_html(request: Request) -> bool:
-    """True when the client prefers an HTML page: a browser, not a script."""
-    from kg.serve.sparql import negotiate
-
-    return negotiate(request.headers.get("accept", ""), ["application/json", "text/html"]) == "text/html"
-
-
 def raw_response(status: int, title: str, detail: str, hint: str = "") -> bytes:
     """A whole HTTP/1.1 response in the error shape, closing the connection: for the HTTP layer."""
     body = json.dumps(ApiError(status, title, detail, hint).body()).encode()
@@ -73,8 +69,6 @@ def respond(request: Request, error: ApiError) -> Response:
     if error.status == 405 and request.scope.get("allowed_methods"):
         headers["Allow"] = ", ".join(request.scope["allowed_methods"])
     if wants_html(request):
-        from kg.serve import pages
-
         return HTMLResponse(pages.error_page(error), status_code=error.status, headers=headers)
     return JSONResponse(error.body(), status_code=error.status, headers=headers)
 
@@ -92,11 +86,14 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def trialkg_error(request: Request, exc: Exception) -> Response:
-    from kg.serve.guard import Refused
-
+    """A query's fault is the client's (4xx); any other error of ours here is the served release's (500)."""
     if isinstance(exc, Refused):
         return respond(request, ApiError(exc.status, exc.title, exc.detail, exc.hint))
-    return respond(request, ApiError(400, "Bad request", str(exc)))
+    if isinstance(exc, QueryError):
+        return respond(request, ApiError(400, "Bad request", str(exc)))
+    log.error("release fault on %s %s: %s", request.method, request.url.path, exc)
+    hint = "The release being served is damaged or incomplete: its publisher should rebuild it."
+    return respond(request, ApiError(500, "Release fault", str(exc), hint))
 
 
 async def client_gone(request: Request, exc: Exception) -> Response:

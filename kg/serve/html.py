@@ -1,55 +1,37 @@
-"""The bricks of the server's HTML: escaping, the page layout, links to terms, result tables.
+"""RDF terms as the server's pages show them: what a template needs to draw a link, a literal or a blank node.
 
-Plain server-rendered HTML; every value that comes from data goes through :func:`e`.
+No HTML here: the templates under ``kg/templates/serve/`` draw these (``macros.html``), escaping every value.
 """
 
 from __future__ import annotations
 
-import html
-import json
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 import pyoxigraph as ox
 
 from kg.mapping.namespaces import PREFIXES
+from kg.templates import href
 
 if TYPE_CHECKING:
     from kg.serve.site import Site
 
 XSD_STRING = PREFIXES["xsd"] + "string"
-NAV = [("/#editor", "Query editor"), ("/queries", "Canned queries"), ("/downloads", "Downloads"),
-       ("/sparql", "SPARQL endpoint"), ("/ontology", "Ontology")]  # fmt: skip
 
 
-def e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+@dataclass(frozen=True)
+class Term:
+    """One RDF term as shown: a ``link`` (to a local page or an http(s) IRI), an ``iri`` that is not a web
+    address (shown as text), a ``literal`` (with its language or short datatype) or a ``bnode``."""
 
-
-def href(path: str) -> str:
-    """A local path as an href: safe characters kept, the rest (spaces, quotes) percent-encoded."""
-    return e(quote(path, safe="/#?&=%:@!$'()*+,;~-._"))
-
-
-def script_json(value: Any) -> str:
-    """JSON to embed in a <script type="application/json"> element."""
-    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
-
-
-def layout(title: str, body: str, *, head: str = "", wide: bool = False) -> str:
-    nav = "".join(f'<a href="{p}">{e(label)}</a>' for p, label in NAV)
-    return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<title>{e(title)} · trialkg</title><link rel="icon" href="data:,">'
-        f'<link rel="stylesheet" href="/static/style.css">{head}</head>\n'
-        f'<body><header><a class="brand" href="/">trialkg</a><nav>{nav}</nav></header>\n'
-        f'<main class="{"wide" if wide else ""}">{body}</main>\n'
-        "<footer>trialkg: ClinicalTrials.gov records as linked data. Data: "
-        '<a href="https://clinicaltrials.gov/">ClinicalTrials.gov</a>, U.S. National Library of Medicine.</footer>'
-        "</body></html>\n"
-    )
+    kind: Literal["link", "iri", "literal", "bnode"]
+    text: str
+    href: str = ""
+    title: str = ""  # the full IRI
+    external: bool = False
+    lang: str = ""
+    datatype: str = ""
 
 
 def curie(site: Site, iri: str) -> str:
@@ -61,53 +43,40 @@ def curie(site: Site, iri: str) -> str:
     return f"{best}:{iri[len(site.prefixes[best]) :]}" if best else iri
 
 
-def iri_link(site: Site, iri: str, text: str | None = None, *, label: bool = True) -> str:
+def iri_term(site: Site, iri: str, text: str | None = None, *, label: bool = True) -> Term:
     """A link to an IRI: to its local page when it is one of ours, shown by its label if it has one.
     Only http(s) IRIs become links elsewhere: a ``javascript:`` IRI in the data stays text."""
     local = site.local(iri)
     shown = text or (site.resources.label(iri) if label else None) or curie(site, iri)
     if local is None and not iri.lower().startswith(("http://", "https://")):
-        return f'<span class="iri" title="{e(iri)}">{e(shown)}</span>'
-    cls = ' class="ext"' if local is None else ""
-    return f'<a href="{href(local) if local else e(iri)}" title="{e(iri)}"{cls}>{e(shown)}</a>'
+        return Term("iri", shown, title=iri)
+    return Term("link", shown, href=href(local) if local else iri, title=iri, external=local is None)
 
 
-def literal(value: str, language: str | None = None, datatype: str | None = None) -> str:
-    out = f'<span class="lit">{e(value)}</span>'
-    if language:
-        out += f' <small class="lang">@{e(language)}</small>'
-    elif datatype and datatype != XSD_STRING:
-        out += f' <small class="dt">{e(datatype.rsplit("#", 1)[-1].rsplit("/", 1)[-1])}</small>'
-    return out
+def literal(value: str, language: str | None = None, datatype: str | None = None) -> Term:
+    short = datatype.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if datatype and datatype != XSD_STRING else ""
+    return Term("literal", value, lang=language or "", datatype="" if language else short)
 
 
-def term(site: Site, t: Any) -> str:
+def term(site: Site, t: Any) -> Term:
     if isinstance(t, ox.NamedNode):
-        return iri_link(site, t.value)
+        return iri_term(site, t.value)
     if isinstance(t, ox.Literal):
         return literal(t.value, t.language, t.datatype.value)
-    return f'<span class="bnode">_:{e(t.value)}</span>'
+    return Term("bnode", t.value)
 
 
-def json_term(site: Site, cell: dict[str, Any] | None) -> str:
-    """A cell of SPARQL JSON results."""
+def json_term(site: Site, cell: dict[str, Any] | None) -> Term | None:
+    """A cell of SPARQL JSON results (``None`` for an unbound one)."""
     if not cell:
-        return ""
+        return None
     if cell["type"] == "uri":
-        return iri_link(site, cell["value"], label=False)
+        return iri_term(site, cell["value"], label=False)
     if cell["type"] == "literal":  # datatypes left out: a column's values share theirs
         return literal(cell["value"], cell.get("xml:lang"))
-    return f'<span class="bnode">_:{e(cell["value"])}</span>'
+    return Term("bnode", cell["value"])
 
 
-def results_table(site: Site, columns: list[str], bindings: Iterable[dict[str, Any]]) -> str:
-    head = "".join(f"<th>{e(c)}</th>" for c in columns)
-    rows = "".join("<tr>" + "".join(f"<td>{json_term(site, b.get(c))}</td>" for c in columns) + "</tr>\n"
-                   for b in bindings)  # fmt: skip
-    return f'<table class="results"><thead><tr>{head}</tr></thead><tbody>\n{rows}</tbody></table>'
-
-
-def definition_table(rows: Iterable[tuple[str, str]]) -> str:
-    """Rows of (label, HTML)."""
-    body = "".join(f"<tr><th>{e(k)}</th><td>{v}</td></tr>" for k, v in rows)
-    return f'<table class="facts">{body}</table>'
+def result_rows(site: Site, columns: list[str], bindings: Iterable[dict[str, Any]]) -> list[list[Term | None]]:
+    """SPARQL JSON bindings as rows of terms, one per column."""
+    return [[json_term(site, b.get(c)) for c in columns] for b in bindings]

@@ -11,16 +11,15 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from kg.mapping.namespaces import PREFIXES
-from kg.serve.sparql import FORMATS, HTML, formats, negotiate
+from kg.mapping.namespaces import DESCRIPTION_PREFIXES, PREFIXES
+from kg.serve import pages
+from kg.serve.formats import FORMATS, HTML, formats, negotiate
 from kg.serve.worker import write_graph
 
 if TYPE_CHECKING:
     from kg.serve.site import Site
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-W3C_FORMATS = "http://www.w3.org/ns/formats/"
+SD, VOID, W3C_FORMATS = (DESCRIPTION_PREFIXES[p] for p in ("sd", "void", "formats"))
 VOID_FILE = "void.ttl"
 VOID_FIGURES = {
     "entities": "entities",
@@ -89,8 +88,6 @@ def _answer(request: Request, site: Site, triples: list[ox.Triple], title: str, 
     fmt = next((f for f in graph if f.media_type == media), None)
     prefixes = {**site.prefixes, **META_PREFIXES}
     if fmt is None:
-        from kg.serve import pages
-
         turtle = write_graph(triples, "TURTLE", prefixes).decode()
         return HTMLResponse(pages.rdf_page(title, turtle, intro), headers={"Vary": "Accept"})
     return Response(write_graph(triples, fmt.ox, prefixes), media_type=fmt.media_type, headers={"Vary": "Accept"})

@@ -1,4 +1,4 @@
-"""Dereferenceable IRIs: every IRI the release mints under the base answers at its path.
+"""What the release says about one IRI (a :class:`Description`), for the pages and the RDF answers.
 
 ``/trial/NCT04282928`` describes ``{base}trial/NCT04282928``: as HTML for browsers, as Turtle,
 N-Triples, JSON-LD or RDF/XML by ``Accept`` or by a suffix (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``;
@@ -13,27 +13,22 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import quote
 
 import pyoxigraph as ox
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
 
 from kg.mapping.namespaces import PREFIXES
-from kg.serve.errors import not_found
-from kg.serve.sparql import HTML, Format, formats, negotiate
-from kg.serve.worker import write_graph
+from kg.serve.formats import Format, formats
 
 INCOMING_LIMIT = 200
 COUNT_LIMIT = 100_000
 ONTOLOGY = PREFIXES["tkg"].rstrip("#")
+SUFFIXES: dict[str, Format | None] = {f.suffix: f for f in formats("graph")} | {".html": None}
 LABELS = [
     ox.NamedNode(PREFIXES["skos"] + "prefLabel"),
     ox.NamedNode(PREFIXES["rdfs"] + "label"),
     ox.NamedNode(PREFIXES["schema"] + "name"),
     ox.NamedNode(PREFIXES["dcterms"] + "title"),
 ]
-SUFFIXES: dict[str, Format | None] = {f.suffix: f for f in formats("graph")} | {".html": None}
 
 
 @dataclass
@@ -123,43 +118,3 @@ def _order(t: ox.Triple) -> tuple[bool, str, bool, str, str]:
     """Own triples first, rdf:type first among them, then by predicate and value."""
     is_type = t.predicate.value == PREFIXES["rdf"] + "type"
     return (isinstance(t.subject, ox.BlankNode), str(t.subject), not is_type, t.predicate.value, str(t.object))
-
-
-def as_uri(iri: str) -> str:
-    """An IRI as a URI (non-ASCII characters percent-encoded, RFC 3987 3.1), fit for an HTTP header."""
-    return quote(iri, safe="/:#?&=@!$'()*+,;~-._%[]")
-
-
-def alternates(path: str) -> str:
-    """The ``Link`` header value advertising every representation of the resource at ``path``."""
-    path = as_uri(path)
-    links = [f'<{path}.html>; rel="alternate"; type="text/html"']
-    links += [f'<{path}{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in formats("graph")]
-    return ", ".join(links)
-
-
-def resource(request: Request) -> Response:
-    from kg.serve import pages
-
-    site = request.state.site
-    path = request.url.path
-    located = site.resources.locate(path)
-    if located is None:
-        raise not_found(
-            f"{path}: no resource {site.base}{path.lstrip('/')} in this release",
-            "Look for resources with the SPARQL endpoint (/sparql) or the canned queries (/queries).",
-        )
-    iri, suffix = located
-    plain = site.resources.local(iri) or path
-    description = site.resources.describe(iri)
-    if suffix is not None:
-        fmt = SUFFIXES[suffix]
-    else:
-        graph = formats("graph")
-        media = negotiate(request.headers.get("accept", ""), [HTML] + [f.media_type for f in graph])
-        fmt = next((f for f in graph if f.media_type == media), None)
-    headers = {"Link": alternates(plain) + f', <{as_uri(iri)}>; rel="canonical"', "Vary": "Accept"}
-    if fmt is None:
-        return HTMLResponse(pages.resource_page(site, description), headers=headers)
-    body = write_graph(description.triples(), fmt.ox, site.prefixes)
-    return Response(body, media_type=fmt.media_type, headers=headers)

@@ -8,7 +8,7 @@ space, so a query that would eat the machine's memory makes the worker fail an a
 and the pool replaces it (see :mod:`kg.serve.pool`).
 
 Only Linux on x86-64 and arm64 gets the filter (elsewhere :func:`confine` says so and the server's
-own screen, :mod:`kg.serve.guard`, is what refuses ``SERVICE``).
+own screen, :mod:`kg.guard`, is what refuses ``SERVICE``).
 """
 
 from __future__ import annotations

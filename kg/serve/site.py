@@ -11,9 +11,9 @@ import pyoxigraph as ox
 
 from kg import query as q
 from kg.errors import ReleaseError
+from kg.iris import prefixes
 from kg.mapping.namespaces import PREFIXES
 from kg.publish import release as layout
-from kg.publish.dumps import turtle_prefixes
 from kg.serve import metadata
 from kg.serve.canned import Answers
 from kg.serve.downloads import ReleaseFile, release_files
@@ -62,7 +62,7 @@ class Site:
         self.timeout, self.max_results = settings.limits.timeout, settings.max_results
         self.vocabulary = _vocabulary(self.root)
         self.namespaces = list(dict.fromkeys([self.base, VOCABULARY_ROOT]))
-        self.prefixes = turtle_prefixes(self.base)
+        self.prefixes = prefixes(self.base)
         self.resources = Resources(self.store, self.vocabulary, self.namespaces)
         self.queries: dict[str, q.CannedQuery] = q.canned()
         self.files: dict[str, ReleaseFile] = release_files(self.root)

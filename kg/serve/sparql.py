@@ -5,99 +5,22 @@ GET ``?query=``, POST ``application/x-www-form-urlencoded`` (``query=``) and POS
 format is chosen by a ``format`` parameter if given, else by ``Accept``, among :data:`FORMATS`.
 SPARQL Update, in any form, is refused with 403; so is federated query (``SERVICE``), which would let
 anyone make the server fetch arbitrary URLs: the query is put in its normal form and screened by
-:mod:`kg.serve.guard`, and that very text is what a worker screens again and runs (workers cannot
+:mod:`kg.guard`, and that very text is what a worker screens again and runs (workers cannot
 open sockets either). ``GET /sparql`` without a query gives the service description.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from kg.serve import guard
+from kg import guard
+from kg.serve import metadata, pages
 from kg.serve.errors import ApiError
+from kg.serve.formats import FORMATS, HTML, by_ox, formats, negotiate, pick
 from kg.serve.worker import Job
-
-
-@dataclass(frozen=True)
-class Format:
-    kind: str  # "results" (SELECT, ASK) or "graph" (CONSTRUCT, DESCRIBE, resources)
-    name: str  # the value of the format parameter
-    media_type: str
-    ox: str  # the pyoxigraph QueryResultsFormat or RdfFormat member
-    w3c: str  # its name under http://www.w3.org/ns/formats/
-    suffix: str
-    aliases: tuple[str, ...] = ()  # other format names and media types that choose it
-
-
-#: Every format the server answers in: content type <-> format parameter <-> serializer, in one table.
-FORMATS: tuple[Format, ...] = (
-    Format("results", "json", "application/sparql-results+json", "JSON", "SPARQL_Results_JSON", ".srj",
-           ("srj", "application/json")),
-    Format("results", "xml", "application/sparql-results+xml", "XML", "SPARQL_Results_XML", ".srx",
-           ("srx", "application/xml", "text/xml")),
-    Format("results", "csv", "text/csv", "CSV", "SPARQL_Results_CSV", ".csv"),
-    Format("results", "tsv", "text/tab-separated-values", "TSV", "SPARQL_Results_TSV", ".tsv"),
-    Format("graph", "turtle", "text/turtle", "TURTLE", "Turtle", ".ttl", ("ttl", "application/x-turtle")),
-    Format("graph", "ntriples", "application/n-triples", "N_TRIPLES", "N-Triples", ".nt",
-           ("nt", "n-triples", "text/plain")),
-    Format("graph", "jsonld", "application/ld+json", "JSON_LD", "JSON-LD", ".jsonld",
-           ("json-ld", "json", "application/json")),
-    Format("graph", "rdfxml", "application/rdf+xml", "RDF_XML", "RDF_XML", ".rdf", ("rdf", "xml")),
-)  # fmt: skip
-
-HTML = "text/html"
-
-
-def formats(kind: str) -> list[Format]:
-    return [f for f in FORMATS if f.kind == kind]
-
-
-def by_ox(kind: str, ox_name: str) -> Format:
-    return next(f for f in formats(kind) if f.ox == ox_name)
-
-
-def negotiate(accept: str, offers: Sequence[str]) -> str | None:
-    """The offer ``accept`` likes best (on a tie the earlier offer); the first if ``accept`` is empty;
-    ``None`` if it accepts none. The most specific matching range gives an offer its quality."""
-    if not accept.strip():
-        return offers[0] if offers else None
-    ranges: list[tuple[str, float]] = []
-    for part in accept.lower().split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        q = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if media:
-            ranges.append((media, q))
-    best, best_q = None, 0.0
-    for offer in offers:
-        kind = offer.split("/")[0]
-        matches = [(2 if m == offer else 1 if m == f"{kind}/*" else 0, q) for m, q in ranges
-                   if m in (offer, f"{kind}/*", "*/*")]  # fmt: skip
-        quality = max(matches)[1] if matches else 0.0
-        if quality > best_q:
-            best, best_q = offer, quality
-    return best
-
-
-def pick(kind: str, accept: str, requested: str | None) -> Format | None:
-    """The format of ``kind`` to answer in: the requested one (None if it is of the other kind), else
-    the one ``Accept`` prefers, else the first of the kind (a lenient default rather than a 406)."""
-    candidates = formats(kind)
-    if requested:
-        wanted = requested.strip().lower()
-        return next((f for f in candidates if wanted in (f.name, f.media_type, *f.aliases)), None)
-    media = negotiate(accept, [m for f in candidates for m in (f.media_type, *f.aliases) if "/" in m])
-    return next((f for f in candidates if media in (f.media_type, *f.aliases)), candidates[0])
 
 
 def check_format_name(requested: str | None) -> None:
@@ -167,8 +90,6 @@ async def read_request(request: Request) -> SparqlRequest:
 
 
 async def endpoint(request: Request) -> Response:
-    from kg.serve import metadata, pages
-
     site = request.state.site
     sparql = await read_request(request)
     accept = request.headers.get("accept", "")

@@ -3,7 +3,7 @@
 pyoxigraph cannot interrupt a running query, so queries run here, where the server can kill the
 whole process when one takes too long (see :mod:`kg.serve.pool`). Before it opens the store a worker
 confines itself (:mod:`kg.serve.sandbox`: no sockets, a memory ceiling), and it screens every job
-itself (:mod:`kg.serve.guard`) whatever the server checked before. This module imports nothing heavy:
+itself (:mod:`kg.guard`) whatever the server checked before. This module imports nothing heavy:
 it is what every worker process loads.
 """
 
@@ -20,7 +20,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.serve import guard, sandbox
+from kg import guard
+from kg.serve import sandbox
 
 
 @dataclass(frozen=True)

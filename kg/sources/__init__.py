@@ -24,6 +24,9 @@ from kg.sources.archive import members
 from kg.sources.checks import check
 from kg.sources.records import DEFAULT_LIMITS, Entry, Limits, Parsed, Parser, Rejected, memory_entry
 
+#: Files a directory of records may hold that are not records: what ``trialkg fetch`` writes beside them.
+NOT_RECORDS = frozenset({"fetch.json"})
+
 __all__ = ["DEFAULT_LIMITS", "FORMATS", "Entry", "Limits", "Parsed", "Rejected", "entries", "memory_entry", "read"]
 
 
@@ -42,7 +45,7 @@ def entries(path: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Entry | Reje
         for root, dirs, files in os.walk(path):
             dirs.sort()
             for name in sorted(files):
-                if not name.startswith("."):
+                if not name.startswith(".") and name not in NOT_RECORDS:
                     yield from entries(os.path.join(root, name), limits)
     elif not stat.S_ISREG(mode):
         yield Rejected(path, "not a regular file (a FIFO, socket or device): left out")

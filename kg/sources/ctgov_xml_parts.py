@@ -169,7 +169,7 @@ def _masking(text: str | None) -> tuple[str | None, list[str]]:
     head, _, inner = text.partition("(")
     try:
         level = from_label("masking", head)
-    except KeyError:
+    except RecordError:
         level, inner = None, text  # "Participant, Investigator": the roles without the level
     if level == "NONE":
         return level, []  # "None (Open Label)": the bracket is no list of who is masked

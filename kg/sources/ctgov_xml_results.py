@@ -281,11 +281,10 @@ def _events(node: E) -> AdverseEvents:
             organ = line(category, "title")
             for event in category.findall("event_list/event"):
                 term = line(event, "sub_title")
-                totals = _TOTALS.get((term or "").lower()) if organ == "Total" else None
-                if totals is not None:
-                    _set_totals(event, totals, by_id)
-                    continue
-                found.append(_event(event, term, organ, vocab, assessment))
+                if organ != "Total":
+                    found.append(_event(event, term, organ, vocab, assessment))
+                elif (term or "").lower() in _TOTALS:  # the groups' totals; any other row there is no event
+                    _set_totals(event, _TOTALS[(term or "").lower()], by_id)
     other = node.find("other_events")
     return AdverseEvents(
         time_frame=block(node, "time_frame"),

@@ -53,7 +53,7 @@ def code(enum: str, field: str, label: str | None) -> str | None:
     """The API v2 code of a label of ``enum``; an unknown label is a :class:`RecordError` naming ``field``."""
     try:
         return from_label(enum, label)
-    except KeyError:
+    except RecordError:
         raise RecordError(f"{field}: unknown {enum} value {label!r}") from None
 
 
@@ -63,7 +63,7 @@ def codes(enum: str, field: str, label: str | None, separators: str) -> list[str
         return []
     try:
         whole = from_label(enum, label)
-    except KeyError:
+    except RecordError:
         parts = [p for p in re.split(separators, label) if p.strip()]
         return [c for c in (code(enum, field, p) for p in parts) if c]
     return [whole] if whole else []

@@ -167,18 +167,3 @@ def _sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
         current.append(lines[index])
         index += 1
     return header or [""], sections
-
-
-# ---------------------------------------------------------------- the other direction
-def render(study: Study) -> str:
-    """The study as a page: see :func:`kg.sources.pagetext_render.render`."""
-    from kg.sources.pagetext_render import render as _render
-
-    return _render(study)
-
-
-def carried(study: Study) -> dict[str, object]:
-    """What a page carries of a study: see :func:`kg.sources.pagetext_render.carried`."""
-    from kg.sources.pagetext_render import carried as _carried
-
-    return _carried(study)

@@ -5,7 +5,8 @@ ontology documentation page (:mod:`.ontology_doc`).
 reports of batches merge into the report of the whole graph. ``validate_path`` is ``trialkg validate``.
 """
 
-from kg.validation.engine import Validator, validate_path
+from kg.validation.engine import Validator
+from kg.validation.engines import validate_path
 from kg.validation.results import Report, Result
 
 __all__ = ["Report", "Result", "Validator", "validate_path"]

@@ -9,7 +9,6 @@ and the merged :class:`~kg.validation.results.Report` is the report of the whole
 from __future__ import annotations
 
 import gzip
-import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from pyshacl import validate as pyshacl_validate
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
-from kg.errors import InputError, TrialkgError, ValidationError
+from kg.errors import InputError, ValidationError
 from kg.failures import unreadable
 from kg.validation.results import SH, Report, Result, study_of
 from kg.validation.terms import graph_quads, parse_lines, rdflib_graph
@@ -236,37 +235,3 @@ def load(path: Path) -> ox.Store:
             raise
         raise InputError(f"{path}: cannot be validated: {why}; give a complete RDF file ({fmt.name})") from exc
     return store
-
-
-ENGINES = ("fast", "pyshacl")
-DEFAULT_ENGINE = "fast"
-
-
-def new_validator(engine: str = DEFAULT_ENGINE, shapes: Iterable[str | Path] | None = None) -> Any:
-    """A validator by engine name: ``fast`` (:mod:`kg.validation.compiled`) or ``pyshacl`` (:class:`Validator`)."""
-    if engine == "pyshacl":
-        return Validator(shapes)
-    if engine == "fast":
-        from kg.validation.compiled import FastValidator
-
-        return FastValidator(shapes)
-    raise ValidationError(f"unknown SHACL engine {engine!r}; use one of {', '.join(ENGINES)}")
-
-
-def validate_path(path: str, out_dir: str | None = None, engine: str = DEFAULT_ENGINE) -> int:
-    """``trialkg validate PATH``: validate a release or an RDF file, print the report, write it to
-    ``out_dir`` (text, Turtle, HTML) if given. Exit code as pySHACL's: 0 conforms, 1 does not, 2 error."""
-    from kg.validation.report import text_report, write_reports
-
-    try:
-        dump = dump_of(Path(path))
-        report = new_validator(engine).validate_store(load(dump))
-        print(f"validated {dump}")
-        print(text_report(report))
-        if out_dir is not None:
-            for written in write_reports(report, out_dir):
-                print(f"wrote {written}")
-    except TrialkgError as exc:  # input errors; other failures (a read-only --out) go up to the CLI's top level
-        print(f"trialkg: {exc}", file=sys.stderr)
-        return 2
-    return 0 if report.conforms else 1

@@ -7,9 +7,10 @@ external CSS or scripts. ``write_ontology_doc(path)`` writes it, e.g. into a rel
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import rdflib
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
@@ -18,26 +19,27 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from kg.mapping.namespaces import PREFIXES
+from kg.templates import render
 from kg.validation.engine import ONTOLOGY
 
 TKG = PREFIXES["tkg"]
 TKGV = PREFIXES["tkgv"]
 _MORE_PREFIXES = {"obo": "http://purl.obolibrary.org/obo/", "fhir": "http://hl7.org/fhir/"}
-_CSS = """
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222;line-height:1.45}
-h1{font-size:1.6rem} h2{margin-top:2.5rem;border-bottom:1px solid #ccc} h3{margin:1.6rem 0 .3rem}
-dl{display:grid;grid-template-columns:11rem 1fr;gap:.2rem .8rem;margin:.3rem 0} dt{color:#555}
-dd{margin:0} code{font-size:.9em;word-break:break-all} nav ul{columns:3} table{border-collapse:collapse}
-td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top} th{background:#f5f5f5}
-"""
 
 
-def _esc(text: object) -> str:
-    return html.escape(str(text))
+@dataclass(frozen=True)
+class Link:
+    """A term as the page shows it: ``text`` (a CURIE, or a literal's text), linked to ``href`` if it has one."""
+
+    text: str
+    href: str = ""
+
+
+Term = list[Link]  # one link, or one per member of a union ("A or B")
 
 
 class _Doc:
-    """Reads one ontology graph and renders its parts."""
+    """Reads one ontology graph and gathers what its page shows."""
 
     def __init__(self, graph: Graph) -> None:
         self.g = graph
@@ -55,44 +57,41 @@ class _Doc:
             return " or ".join(self.curie(m) for m in members)
         return str(node)
 
-    def link(self, node: Node) -> str:
-        """A term as HTML: a link to its section when it is ours, else to its IRI."""
+    def link(self, node: Node) -> Term:
+        """A term: a link to its section when it is ours, else to its IRI; a union, member by member."""
         if isinstance(node, URIRef):
-            text = _esc(self.curie(node))
             iri = str(node)
             if iri.startswith(TKG):
                 target = f"#{iri[len(TKG) :]}"
             elif iri.startswith(TKGV) and (node, RDF.type, SKOS.ConceptScheme) in self.g:
                 target = f"#scheme-{iri[len(TKGV) :]}"
             else:
-                target = _esc(iri)
-            return f'<a href="{target}"><code>{text}</code></a>'
+                target = iri
+            return [Link(self.curie(node), target)]
         if (node, OWL.unionOf, None) in self.g:
             members = Collection(self.g, self.g.value(node, OWL.unionOf))  # type: ignore[arg-type]
-            return " or ".join(self.link(m) for m in members)
-        return _esc(self.curie(node))
+            return [link for m in members for link in self.link(m)]
+        return [Link(self.curie(node))]
 
-    def values(self, nodes: Iterable[Node]) -> str:
-        return ", ".join(_esc(v) if isinstance(v, Literal) else self.link(v) for v in nodes)
+    def links(self, nodes: Iterable[Node]) -> list[Term]:
+        return [self.link(v) for v in sorted(nodes, key=str)]
+
+    def values(self, nodes: Iterable[Node]) -> list[Term]:
+        return [[Link(str(v))] if isinstance(v, Literal) else self.link(v) for v in nodes]
 
     def text(self, node: Node, prop: URIRef) -> str:
         values = sorted(self.g.objects(node, prop), key=lambda v: (getattr(v, "language", None) != "en", str(v)))
         return str(values[0]) if values else ""
 
-    def entry(self, node: URIRef, rows: Iterable[tuple[str, Iterable[Node]]]) -> str:
-        anchor = str(node)[len(TKG) :] if str(node).startswith(TKG) else ""
-        label = self.text(node, RDFS.label) or self.text(node, SKOS.prefLabel)
-        parts = [f'<h3 id="{_esc(anchor)}">{_esc(label)} <code>{_esc(self.curie(node))}</code></h3>']
-        comment = self.text(node, RDFS.comment)
-        if comment:
-            parts.append(f"<p>{_esc(comment)}</p>")
-        parts.append(f"<dl><dt>IRI</dt><dd><code>{_esc(node)}</code></dd>")
-        for name, values in rows:
-            rendered = ", ".join(self.link(v) for v in sorted(values, key=str))
-            if rendered:
-                parts.append(f"<dt>{_esc(name)}</dt><dd>{rendered}</dd>")
-        parts.append("</dl>")
-        return "\n".join(parts)
+    def entry(self, node: URIRef, rows: Iterable[tuple[str, Iterable[Node]]]) -> dict[str, Any]:
+        return {
+            "anchor": str(node)[len(TKG) :] if str(node).startswith(TKG) else "",
+            "label": self.text(node, RDFS.label) or self.text(node, SKOS.prefLabel),
+            "curie": self.curie(node),
+            "comment": self.text(node, RDFS.comment),
+            "iri": str(node),
+            "rows": [(name, found) for name, values in rows if (found := self.links(values))],
+        }
 
     def ours(self, kind: URIRef) -> list[URIRef]:
         return sorted(
@@ -105,7 +104,7 @@ class _Doc:
             ("close match", self.g.objects(node, SKOS.closeMatch)),
         ]
 
-    def classes(self) -> list[str]:
+    def classes(self) -> list[dict[str, Any]]:
         out = []
         for cls in self.ours(OWL.Class):
             subclasses = [s for s in self.g.subjects(RDFS.subClassOf, cls) if isinstance(s, URIRef)]
@@ -128,7 +127,7 @@ class _Doc:
             out.append(self.entry(cls, rows))
         return out
 
-    def properties(self, kind: URIRef) -> list[str]:
+    def properties(self, kind: URIRef) -> list[dict[str, Any]]:
         out = []
         for prop in self.ours(kind):
             rows = [
@@ -141,45 +140,44 @@ class _Doc:
             out.append(self.entry(prop, rows))
         return out
 
-    def datatypes(self) -> list[str]:
+    def datatypes(self) -> list[dict[str, Any]]:
         out = []
         for datatype in self.ours(RDFS.Datatype):
             rows = [("equivalent to", self.g.objects(datatype, OWL.equivalentClass))]
             out.append(self.entry(datatype, rows))
         return out
 
-    def schemes(self) -> list[str]:
+    def schemes(self) -> list[dict[str, Any]]:
         out = []
         for scheme in sorted(self.g.subjects(RDF.type, SKOS.ConceptScheme), key=str):
             assert isinstance(scheme, URIRef)
-            name = str(scheme).rsplit("/", 1)[-1]
-            concepts = sorted(self.g.subjects(SKOS.inScheme, scheme), key=str)
-            users = ", ".join(self.link(p) for p in sorted(self.g.objects(scheme, RDFS.seeAlso), key=str))
-            rows = []
-            for concept in concepts:
-                found = [*self.g.objects(concept, SKOS.exactMatch), *self.g.objects(concept, SKOS.closeMatch)]
-                matches = ", ".join(self.link(m) for m in sorted(found, key=str))
-                rows.append(
-                    f"<tr><td><code>{_esc(self.text(concept, SKOS.notation))}</code></td>"
-                    f"<td>{_esc(self.text(concept, SKOS.prefLabel))}</td><td><code>{_esc(concept)}</code></td>"
-                    f"<td>{matches}</td></tr>"
-                )
-            note = self.text(scheme, SKOS.scopeNote)
-            heading = f"{_esc(self.text(scheme, SKOS.prefLabel))} <code>{_esc(scheme)}</code>"
+            concepts = [
+                {
+                    "notation": self.text(concept, SKOS.notation),
+                    "label": self.text(concept, SKOS.prefLabel),
+                    "iri": str(concept),
+                    "matches": self.links(
+                        [*self.g.objects(concept, SKOS.exactMatch), *self.g.objects(concept, SKOS.closeMatch)]
+                    ),
+                }
+                for concept in sorted(self.g.subjects(SKOS.inScheme, scheme), key=str)
+            ]
             out.append(
-                f'<h3 id="scheme-{_esc(name)}">{heading}</h3>'
-                f"<p>{_esc(self.text(scheme, SKOS.definition))}{' ' + _esc(note) if note else ''}</p>"
-                + (f"<p>Values of {users}.</p>" if users else "")
-                + "<table><tr><th>notation (API v2 code)</th><th>label</th><th>concept</th><th>matches</th></tr>"
-                + "".join(rows)
-                + "</table>"
+                {
+                    "name": str(scheme).rsplit("/", 1)[-1],
+                    "label": self.text(scheme, SKOS.prefLabel),
+                    "iri": str(scheme),
+                    "definition": self.text(scheme, SKOS.definition),
+                    "note": self.text(scheme, SKOS.scopeNote),
+                    "users": self.links(self.g.objects(scheme, RDFS.seeAlso)),
+                    "concepts": concepts,
+                }
             )
         return out
 
     def page(self) -> str:
         onto = next(iter(self.g.subjects(RDF.type, OWL.Ontology)), None)
-        title = self.text(onto, DCTERMS.title) if onto is not None else "ontology"
-        meta = ""
+        meta = None
         if onto is not None:
             rows = [
                 ("ontology IRI", [onto]),
@@ -189,22 +187,23 @@ class _Doc:
                 ("licence", self.g.objects(onto, DCTERMS.license)),
                 ("rights", self.g.objects(onto, DCTERMS.rights)),
             ]
-            meta = "<dl>" + "".join(f"<dt>{_esc(k)}</dt><dd>{self.values(vs)}</dd>" for k, vs in rows) + "</dl>"
-            meta += f"<p>{_esc(self.text(onto, DCTERMS.description))}</p>"
+            meta = {
+                "rows": [(name, self.values(values)) for name, values in rows],
+                "description": self.text(onto, DCTERMS.description),
+            }
         sections = [
-            ("classes", "Classes", self.classes()),
-            ("object-properties", "Object properties", self.properties(OWL.ObjectProperty)),
-            ("datatype-properties", "Datatype properties", self.properties(OWL.DatatypeProperty)),
-            ("datatypes", "Datatypes", self.datatypes()),
-            ("schemes", "Concept schemes", self.schemes()),
+            {"key": "classes", "name": "Classes", "entries": self.classes()},
+            {"key": "object-properties", "name": "Object properties", "entries": self.properties(OWL.ObjectProperty)},
+            {
+                "key": "datatype-properties",
+                "name": "Datatype properties",
+                "entries": self.properties(OWL.DatatypeProperty),
+            },
+            {"key": "datatypes", "name": "Datatypes", "entries": self.datatypes()},
+            {"key": "schemes", "name": "Concept schemes", "entries": self.schemes()},
         ]
-        nav = "".join(f'<li><a href="#{key}">{_esc(name)}</a> ({len(items)})</li>' for key, name, items in sections)
-        body = "".join(f'<h2 id="{key}">{_esc(name)}</h2>' + "\n".join(items) for key, name, items in sections)
-        return (
-            f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_esc(title)}</title>'
-            f"<style>{_CSS}</style></head><body><h1>{_esc(title)}</h1>{meta}<nav><ul>{nav}</ul></nav>"
-            f"{body}</body></html>\n"
-        )
+        title = self.text(onto, DCTERMS.title) if onto is not None else "ontology"
+        return render("validation/ontology.html", title=title, meta=meta, sections=sections)
 
 
 def ontology_html(path: str | Path = ONTOLOGY) -> str:

@@ -7,7 +7,6 @@ focus nodes each. All three outputs are deterministic: the same report gives the
 from __future__ import annotations
 
 import hashlib
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import rdflib
 from rdflib.util import from_n3
 
 from kg.mapping.namespaces import PREFIXES
+from kg.templates import render
 from kg.validation.results import SEVERITIES, SH, Report, Result, merge
 
 __all__ = ["Group", "groups", "html_report", "merge", "text_report", "turtle_report", "write_reports"]
@@ -120,44 +120,22 @@ def turtle_report(report: Report) -> str:
     return report_graph(report).serialize(format="turtle")
 
 
-_CSS = """
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222}
-h1{font-size:1.5rem} .ok{color:#1a7f37} .bad{color:#b42318}
-table{border-collapse:collapse;width:100%;margin-top:1rem} td,th{border:1px solid #ddd;padding:.4rem;
-vertical-align:top;text-align:left} th{background:#f5f5f5} code{font-size:.85em;word-break:break-all}
-.Violation{background:#fde8e8} .Warning{background:#fff6e0} .Info{background:#eef4ff} ul{margin:0;padding-left:1.2rem}
-"""
-
-
 def html_report(report: Report, title: str = "trialkg validation report") -> str:
     """A standalone HTML page of the report (inline CSS, no scripts)."""
-    esc = html.escape
-    rows = []
-    for group in groups(report):
-        examples = "".join(
-            f"<li><code>{esc(short(r.focus))}</code>"
-            + (f" <code>{esc(short(r.path))}</code>" if r.path else "")
-            + (f" = <code>{esc(short(r.value))}</code>" if r.value else "")
-            + "</li>"
-            for r in group.examples
-        )
-        rows.append(
-            f'<tr class="{esc(group.severity)}"><td>{esc(group.severity)}</td>'
-            f"<td><code>{esc(short(group.shape))}</code></td><td>{esc(group.message)}</td>"
-            f"<td>{len(group.results)}</td><td><ul>{examples}</ul></td></tr>"
-        )
-    verdict = "ok" if report.conforms else "bad"
-    table = (
-        "<table><tr><th>severity</th><th>shape</th><th>message</th><th>count</th><th>examples</th></tr>"
-        + "".join(rows)
-        + "</table>"
-        if rows
-        else "<p>No results.</p>"
-    )
-    return (
-        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
-        f"<style>{_CSS}</style></head><body><h1>{esc(title)}</h1>"
-        f'<p class="{verdict}">{esc(_summary(report))}</p>{table}</body></html>\n'
+    shown = [
+        {
+            "severity": group.severity,
+            "shape": short(group.shape),
+            "message": group.message,
+            "count": len(group.results),
+            "examples": [
+                {"focus": short(r.focus), "path": short(r.path), "value": short(r.value)} for r in group.examples
+            ],
+        }
+        for group in groups(report)
+    ]
+    return render(
+        "validation/report.html", title=title, conforms=report.conforms, summary=_summary(report), groups=shown
     )
 
 

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from rdflib import Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Identifier, Variable
 
 from kg.analytics import Analysis, Filters, graphs, metrics, similarity
 from kg.analytics.extract import extract
@@ -211,8 +214,24 @@ def test_bad_filter_values_are_refused(filters: dict[str, object], message: str)
         Filters(**filters)  # type: ignore[arg-type]
 
 
+def _terms(node: object) -> set[Identifier]:
+    """The IRIs and literals of a parsed query's algebra."""
+    found, stack = set(), [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Identifier) and not isinstance(item, Variable):
+            found.add(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set):
+            stack.extend(item)
+    return found
+
+
 def test_filter_values_cannot_change_the_query() -> None:
     text = Filters(conditions=("http://id.nlm.nih.gov/mesh/D001249",), start_from="2020").patterns()
-    assert "<http://id.nlm.nih.gov/mesh/D001249>" in text and '"2020"' in text
+    query = prepareQuery(f"PREFIX tkg: <https://w3id.org/trialkg/ontology#> SELECT ?study WHERE {{ {text} }}")
+    terms = _terms(query.algebra)  # each value is one term of the query, as the SPARQL parser reads it
+    assert URIRef("http://id.nlm.nih.gov/mesh/D001249") in terms and Literal("2020") in terms
     with pytest.raises(AnalyticsError):
         Filters(conditions=('D001249> } UNION { ?s ?p ?o } #',))

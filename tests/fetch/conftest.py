@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from kg.fetch.client import ApiClient, RetryPolicy
+from kg.fetch.client import ApiClient
+from kg.transport import Retry
 from tests.fetch.standin import StandIn, corpus_records
 
 Start = Callable[..., StandIn]
-QUICK = RetryPolicy(attempts=6, backoff=0.01, cap=0.05)
+QUICK = Retry(attempts=6, backoff=0.01, cap=0.05)
 
 
 @pytest.fixture(scope="session")

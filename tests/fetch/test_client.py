@@ -7,7 +7,8 @@ import pytest
 
 from kg import __version__
 from kg.fetch import FetchError
-from kg.fetch.client import ApiClient, RetryPolicy, Transient, retrying
+from kg.fetch.client import ApiClient
+from kg.transport import Retry, Transient, with_retries
 from tests.fetch.conftest import Start, client
 from tests.load.conftest import free_port
 
@@ -34,7 +35,7 @@ def test_retry_after_is_honoured(standin: Start) -> None:
 def test_giving_up_says_what_failed_and_what_to_do(standin: Start) -> None:
     server = standin([])
     server.fault("503", path="/version", times=100)
-    with client(server, retry=RetryPolicy(attempts=3, backoff=0.01)) as api, pytest.raises(FetchError) as caught:
+    with client(server, retry=Retry(attempts=3, backoff=0.01)) as api, pytest.raises(FetchError) as caught:
         api.get_json("version")
     assert "/version: still failing after 3 attempts (HTTP 503)" in str(caught.value)
     assert "try again later" in str(caught.value)
@@ -66,18 +67,18 @@ def test_the_rate_is_kept(standin: Start) -> None:
 
 def test_nothing_answers() -> None:
     url = f"http://127.0.0.1:{free_port()}/api/v2"
-    with ApiClient(url, rate=0, retry=RetryPolicy(2, 0.01)) as api, pytest.raises(FetchError, match="ConnectError"):
+    with ApiClient(url, rate=0, retry=Retry(2, 0.01)) as api, pytest.raises(FetchError, match="ConnectError"):
         api.get_json("version")
 
 
 def test_backoff_grows_with_jitter_and_a_cap() -> None:
     import random
 
-    policy = RetryPolicy(attempts=10, backoff=1.0, cap=8.0, rng=random.Random(7))
+    policy = Retry(attempts=10, backoff=1.0, cap=8.0, rng=random.Random(7))
     pauses = [policy.pause(n) for n in range(8)]
     assert all(0 <= p <= min(8.0, 2**n) for n, p in enumerate(pauses))
     assert len(set(pauses)) == len(pauses)  # drawn, not fixed
-    assert policy.pause(0, "3") == 3.0 and RetryPolicy(max_wait=5).pause(0, "120") == 5.0
+    assert policy.pause(0, "3") == 3.0 and Retry(max_wait=5).pause(0, "120") == 5.0
     slept: list[float] = []
     calls = iter([Transient("x", "2"), Transient("y"), None])
 
@@ -87,5 +88,5 @@ def test_backoff_grows_with_jitter_and_a_cap() -> None:
             raise failure
         return "done"
 
-    assert retrying(policy, attempt, slept.append) == "done"
+    assert with_retries(policy, attempt, sleep=slept.append) == "done"
     assert slept[0] == 2.0 and 0 <= slept[1] <= 2.0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.errors import InputError
 from kg.linking.lexicon import CLOSE, EXACT, default_lexicon, load, name_key
 from kg.naming import mesh_ui
 
@@ -96,5 +97,5 @@ def test_ror_v2_and_v1(corpus: Path) -> None:
 def test_unknown_kind_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "x.tsv"
     path.write_text("hello\tworld\n")
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError, match="not a ROR dump, an SSSOM mapping set or a MeSH table"):
         load(path)

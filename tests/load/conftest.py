@@ -22,8 +22,8 @@ import pytest
 
 from kg.load.loader import Loader, Target
 from kg.load.protocol import Client
-from kg.load.stores import resolve
 from kg.remote import RemoteEndpoint
+from kg.stores import resolve
 from tests.fixtures import stop
 from tests.serve.known_release import build_known_release
 

@@ -9,13 +9,15 @@ import base64
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 import pytest
 
 from kg.errors import LoadError, QueryError
-from kg.load.protocol import ENV_PASSWORD, ENV_TOKEN, ENV_USER, Auth, Client, Retry, chunks, data_block, triple_of
-from kg.load.stores import resolve
+from kg.load.protocol import Client, chunks, data_block, triple_of
 from kg.remote import RemoteEndpoint
+from kg.stores import resolve
+from kg.transport import ENV_PASSWORD, ENV_TOKEN, ENV_USER, Auth, Retry
 
 FAST = Retry(attempts=4, backoff=0.01, cap=0.05)
 JSON_COUNT = b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "7"}}]}}'
@@ -107,7 +109,8 @@ def test_credentials_come_from_the_environment(monkeypatch: pytest.MonkeyPatch, 
     (method, path, headers, body) = recorder.seen[0]
     assert (method, path) == ("POST", "/sparql")
     assert headers["Authorization"] == "Basic " + base64.b64encode(b"bob:pw").decode()
-    assert body.startswith(b"query=SELECT")
+    (query,) = parse_qs(body.decode())["query"]  # a form with one query: the count
+    assert query.split()[0] == "SELECT" and "COUNT" in query.upper()
 
 
 def test_transient_failures_are_retried_with_backoff(recorder: Recorder) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import LoadError
-from kg.load.stores import resolve
+from kg.stores import resolve
 
 
 @pytest.mark.parametrize(

@@ -22,9 +22,10 @@ import pytest
 
 from kg.errors import LoadError, QueryError
 from kg.load.loader import release_info
-from kg.load.protocol import Client, Retry
-from kg.load.stores import resolve
+from kg.load.protocol import Client
 from kg.remote import RemoteEndpoint
+from kg.stores import resolve
+from kg.transport import Retry
 from tests.load.conftest import Factory, free_port
 from tests.test_cli_errors import ROOT, one_line, run_trialkg
 

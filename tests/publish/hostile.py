@@ -66,17 +66,66 @@ def declared_bomb(declared: int) -> bytes:
 
 _IDENT = "protocolSection.identificationModule"
 _MUTATIONS: list[tuple[str, str, Callable[[Record], Record], str]] = [
-    ("conditions-not-strings", "NCT99000001", lambda r: _set(r, "protocolSection.conditionsModule.conditions", [123, {"x": 1}]), "conditions[0]"),
+    (
+        "conditions-not-strings",
+        "NCT99000001",
+        lambda r: _set(r, "protocolSection.conditionsModule.conditions", [123, {"x": 1}]),
+        "conditions[0]",
+    ),
     ("title-a-number", "NCT99000002", lambda r: _set(r, f"{_IDENT}.briefTitle", 42), "brief_title"),
-    ("conditions-a-string", "NCT99000003", lambda r: _set(r, "protocolSection.conditionsModule.conditions", "Breast Cancer"), "conditions: expected a list"),
-    ("start-date-13th-month", "NCT99000004", lambda r: _set(r, "protocolSection.statusModule.startDateStruct", {"date": "2020-13-45", "type": "ACTUAL"}), "not a date"),
-    ("enrollment-words", "NCT99000005", lambda r: _set(r, "protocolSection.designModule.enrollmentInfo", {"count": "forty"}), "enrollment"),
-    ("locations-an-object", "NCT99000006", lambda r: _set(r, "protocolSection.contactsLocationsModule.locations", {"facility": "X"}), "locations: expected a list"),
-    ("phases-a-string", "NCT99000007", lambda r: _set(r, "protocolSection.designModule.phases", "PHASE2"), "phases: expected a list"),
-    ("unknown-status", "NCT99000008", lambda r: _set(r, "protocolSection.statusModule.overallStatus", "SLEEPING"), "status code"),
-    ("lone-surrogate", "NCT99000009", lambda r: _set(r, f"{_IDENT}.officialTitle", "bad \ud800 text"), "official_title"),
-    ("latitude-not-finite", "NCT99000010", lambda r: _set(r, "protocolSection.contactsLocationsModule.locations", [{"facility": "X", "geoPoint": {"lat": _HUGE, "lon": 0}}]), "lat"),
-]  # fmt: skip  (a table: one case a line)
+    (
+        "conditions-a-string",
+        "NCT99000003",
+        lambda r: _set(r, "protocolSection.conditionsModule.conditions", "Breast Cancer"),
+        "conditions: expected a list",
+    ),
+    (
+        "start-date-13th-month",
+        "NCT99000004",
+        lambda r: _set(r, "protocolSection.statusModule.startDateStruct", {"date": "2020-13-45", "type": "ACTUAL"}),
+        "not a date",
+    ),
+    (
+        "enrollment-words",
+        "NCT99000005",
+        lambda r: _set(r, "protocolSection.designModule.enrollmentInfo", {"count": "forty"}),
+        "enrollment",
+    ),
+    (
+        "locations-an-object",
+        "NCT99000006",
+        lambda r: _set(r, "protocolSection.contactsLocationsModule.locations", {"facility": "X"}),
+        "locations: expected a list",
+    ),
+    (
+        "phases-a-string",
+        "NCT99000007",
+        lambda r: _set(r, "protocolSection.designModule.phases", "PHASE2"),
+        "phases: expected a list",
+    ),
+    (
+        "unknown-status",
+        "NCT99000008",
+        lambda r: _set(r, "protocolSection.statusModule.overallStatus", "SLEEPING"),
+        "status code",
+    ),
+    (
+        "lone-surrogate",
+        "NCT99000009",
+        lambda r: _set(r, f"{_IDENT}.officialTitle", "bad \ud800 text"),
+        "official_title",
+    ),
+    (
+        "latitude-not-finite",
+        "NCT99000010",
+        lambda r: _set(
+            r,
+            "protocolSection.contactsLocationsModule.locations",
+            [{"facility": "X", "geoPoint": {"lat": _HUGE, "lon": 0}}],
+        ),
+        "lat",
+    ),
+]
 _BAD_IDS = [
     ("id-with-plus", "NCT00000011+x"),
     ("id-a-path", "../../../../tmp/x"),
@@ -92,22 +141,42 @@ def cases(good: Record, older_valid: Record, secret: Path) -> list[Case]:
         record = mutate(_set(good, f"{_IDENT}.nctId", nct))
         found.append(Case(name, f"{name}.json", _json(record), nct, False, reason))
     for name, bad in _BAD_IDS:
-        found.append(Case(name, f"{name}.json", _json(_set(good, f"{_IDENT}.nctId", bad)), None, False, "not an NCT id"))
+        found.append(
+            Case(name, f"{name}.json", _json(_set(good, f"{_IDENT}.nctId", bad)), None, False, "not an NCT id")
+        )
     nct = older_valid["protocolSection"]["identificationModule"]["nctId"]
-    newer = _set(older_valid, "protocolSection.statusModule.lastUpdatePostDateStruct", {"date": "2099-01-01", "type": "ACTUAL"})
+    newer = _set(
+        older_valid, "protocolSection.statusModule.lastUpdatePostDateStruct", {"date": "2099-01-01", "type": "ACTUAL"}
+    )
     del newer["protocolSection"]["identificationModule"]["briefTitle"]
     found += [
         Case("newer-invalid-copy", "zz-newer-copy.json", _json(newer), nct, True, "SHACL violations"),
         Case("deep-nesting", "deep.json", b"[" * 200_000 + b"]" * 200_000, None, False, "nested deeper"),
         Case("truncated-json", "truncated.json", _json(good)[:5000], None, False, "not valid JSON"),
         Case("binary-junk", "junk.json", b"{" + bytes(range(256)) * 40, None, False, "not valid JSON"),
-        Case("html", "page.json", b"<!DOCTYPE html><html><body>Not found</body></html>", None, False, "format could not"),
+        Case(
+            "html", "page.json", b"<!DOCTYPE html><html><body>Not found</body></html>", None, False, "format could not"
+        ),
         Case("xml-external-entity", "xxe.xml", _xxe(secret), None, False, "DTD"),
         Case("xml-entity-bomb", "bomb.xml", _entity_bomb(), None, False, "DTD"),
-        Case("zip-100mb-member", "inflates.zip", _zip([("NCT99000097.json", b" " * (100 << 20))]), None, False, "record limit"),
+        Case(
+            "zip-100mb-member",
+            "inflates.zip",
+            _zip([("NCT99000097.json", b" " * (100 << 20))]),
+            None,
+            False,
+            "record limit",
+        ),
         Case("zip-declares-2gb", "bomb.zip", declared_bomb(2 << 30), None, False, "record limit"),
-        Case("zip-hostile-names", "names.zip", _zip([("../evil.json", b"{}"), ("/abs.json", b"{}")]), None, False, "unsafe member name"),
-    ]  # fmt: skip
+        Case(
+            "zip-hostile-names",
+            "names.zip",
+            _zip([("../evil.json", b"{}"), ("/abs.json", b"{}")]),
+            None,
+            False,
+            "unsafe member name",
+        ),
+    ]
     huge = _set(good, f"{_IDENT}.nctId", "NCT99000050")
     huge = _set(huge, "protocolSection.descriptionModule.briefSummary", "Long summary. " * (10_000_000 // 14))
     found.append(Case("10mb-summary", "huge-summary.json", _json(huge), "NCT99000050", True))

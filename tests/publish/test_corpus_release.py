@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
+from rdflib.namespace import RDF, SH
 
 from kg.publish import release as layout
+from kg.validation.report import FILES
 from tests.publish.dumpcheck import (
     digest,
     has_dot_segments,
@@ -61,9 +64,18 @@ def test_a_study_in_two_formats_is_published_once_from_the_newest(corpus_release
 
 
 def test_no_shacl_violations(corpus_release) -> None:
+    """Counted in the release's ``sh:ValidationReport``: no result of severity Violation, and the build
+    summary says as many of each as the report holds."""
     release, summary = corpus_release
-    text = (release / layout.VALIDATION / "report.txt").read_text()
-    assert "Violation" not in text.split("Warning")[0] or "0 violations" in text.lower()
+    report = rdflib.Graph().parse(release / layout.VALIDATION / FILES["turtle"], format="turtle")
+    (node,) = report.subjects(RDF.type, SH.ValidationReport)
+    results = list(report.objects(node, SH.result))
+    severities = Counter(report.value(result, SH.resultSeverity) for result in results)
+    violations = [(str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultMessage)))
+                  for r in results if report.value(r, SH.resultSeverity) == SH.Violation]  # fmt: skip
+    assert severities[SH.Violation] == 0, violations[:5]
+    assert report.value(node, SH.conforms) == rdflib.Literal(True)
+    assert (summary.violations, summary.warnings) == (0, severities[SH.Warning])
 
 
 def test_the_release_has_all_the_dumps_and_metadata(corpus_release) -> None:

@@ -53,7 +53,9 @@ def built(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
     os.mkfifo(bad_dir / "a-fifo")
     args = [sys.executable, "-m", "kg", "build", str(good_dir), str(bad_dir), "--out", str(root / "out"), "--quiet"]
     done, peak = memory.run_measured(args, timeout=600)
-    return Built(root / "out", done.stdout, done.stderr, done.returncode, peak, cases, {p.stem for p in sources}, secret)
+    return Built(
+        root / "out", done.stdout, done.stderr, done.returncode, peak, cases, {p.stem for p in sources}, secret
+    )
 
 
 def _published(out: Path) -> set[str]:
@@ -62,9 +64,10 @@ def _published(out: Path) -> set[str]:
         return {
             t.subject.value.removeprefix(TRIAL)
             for t in triples
-            if t.predicate.value == "http://purl.org/dc/terms/identifier" and t.subject.value.startswith(TRIAL)
+            if t.predicate.value == "http://purl.org/dc/terms/identifier"
+            and t.subject.value.startswith(TRIAL)
             and "/" not in t.subject.value.removeprefix(TRIAL)
-        }  # fmt: skip
+        }
 
 
 def _report(out: Path) -> dict:  # type: ignore[type-arg]

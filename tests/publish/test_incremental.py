@@ -7,15 +7,16 @@ import gzip
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kg.errors import ReleaseError
 from kg.publish import release as layout
 from kg.publish.build import BuildSummary, build
 from tests.fixtures import api_study, write_json
-from tests.publish.dumpcheck import nt_lines
 
 STUDIES = [f"NCT0000000{i}" for i in range(1, 7)]
+BASE = "https://w3id.org/trialkg/"
 
 
 def _inputs(folder: Path, changed: dict[str, dict[str, object]] | None = None, ids: list[str] = STUDIES) -> Path:
@@ -38,13 +39,19 @@ def _build(inputs: Path, out: Path, previous: Path | None = None, **kwargs: obje
     )
 
 
-def _delta(release: Path) -> tuple[set[str], set[str]]:
-    return nt_lines(release / layout.DELTA_ADDED), nt_lines(release / layout.DELTA_REMOVED)
+def _triples(path: Path) -> set[ox.Triple]:
+    """The triples of an ``.nt.gz`` file, parsed."""
+    with gzip.open(path, "rb") as dump:
+        return {quad.triple for quad in ox.parse(dump, format=ox.RdfFormat.N_TRIPLES)}
+
+
+def _delta(release: Path) -> tuple[set[ox.Triple], set[ox.Triple]]:
+    return _triples(release / layout.DELTA_ADDED), _triples(release / layout.DELTA_REMOVED)
 
 
 def _holds(old: Path, new: Path) -> None:
     """previous + added - removed = new, exactly, as sets of triples; and the delta is minimal."""
-    before, after = nt_lines(old / layout.NTRIPLES), nt_lines(new / layout.NTRIPLES)
+    before, after = _triples(old / layout.NTRIPLES), _triples(new / layout.NTRIPLES)
     added, removed = _delta(new)
     assert (before | added) - removed == after
     assert added == after - before and removed == before - after
@@ -67,11 +74,17 @@ def test_changing_one_record_converts_one_and_the_delta_applies(tmp_path: Path) 
     assert log["added"] == [] and log["withdrawn"] == [] and log["restated"] == []
     assert log["summary"] == second.delta and second.delta["unchanged"] == 5  # type: ignore[index]
     added, removed = _delta(tmp_path / "v2")
-    assert all("NCT00000003" in line or "/build/" in line for line in added | removed)
-    assert any("TERMINATED" in line for line in added) and any("COMPLETED" in line for line in removed)
-    assert sorted(added) == list(_raw_lines(tmp_path / "v2" / layout.DELTA_ADDED))  # sorted, each once
-    markdown = (tmp_path / "v2" / layout.CHANGELOG_MD).read_text(encoding="utf-8")
-    assert "## Changed (1)" in markdown and "NCT00000003" in markdown
+    study = f"{BASE}trial/NCT00000003"
+    about = {t.subject.value for t in added | removed}  # the study and its nodes, and the new build activity
+    assert all(s == study or s.startswith((f"{study}/", f"{BASE}build/")) for s in about), about
+    status = ox.NamedNode("https://w3id.org/trialkg/ontology#overallStatus")
+    vocab = f"{BASE}vocab/status/"
+    assert ox.Triple(ox.NamedNode(study), status, ox.NamedNode(f"{vocab}TERMINATED")) in added
+    assert ox.Triple(ox.NamedNode(study), status, ox.NamedNode(f"{vocab}COMPLETED")) in removed
+    lines = _raw_lines(tmp_path / "v2" / layout.DELTA_ADDED)
+    assert lines == sorted(set(lines)) and len(lines) == len(added)  # the file's order: sorted, each triple once
+    markdown = (tmp_path / "v2" / layout.CHANGELOG_MD).read_text(encoding="utf-8").splitlines()
+    assert "## Changed (1)" in markdown and any("NCT00000003" in line for line in markdown)
 
 
 def test_added_and_withdrawn_studies(tmp_path: Path) -> None:
@@ -99,12 +112,12 @@ def test_nothing_changed_nothing_converted_and_the_dumps_stay_the_same(tmp_path:
 def test_out_may_be_the_previous_release(tmp_path: Path) -> None:
     inputs = _inputs(tmp_path / "in")
     _build(inputs, tmp_path / "rel")
-    before = nt_lines(tmp_path / "rel" / layout.NTRIPLES)
+    before = _triples(tmp_path / "rel" / layout.NTRIPLES)
     _inputs(inputs, {"NCT00000006": {"overallStatus": "WITHDRAWN"}})
     summary = _build(inputs, tmp_path / "rel", previous=tmp_path / "rel")
     assert (summary.converted, summary.reused) == (1, 5)
     added, removed = _delta(tmp_path / "rel")
-    assert (before | added) - removed == nt_lines(tmp_path / "rel" / layout.NTRIPLES)
+    assert (before | added) - removed == _triples(tmp_path / "rel" / layout.NTRIPLES)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "rel"]
 
 
@@ -115,7 +128,8 @@ def test_the_changed_study_alone_is_validated(tmp_path: Path) -> None:
 
     class Watching(Validator):  # type: ignore[misc]
         def validate_ntriples(self, lines: list[str]):  # noqa: ANN202
-            seen.extend({line.split(" ", 1)[0].split("/trial/")[-1][:11] for line in lines if "/trial/" in line})
+            subjects = {q.subject.value for q in ox.parse("\n".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES)}
+            seen.extend(s.removeprefix(f"{BASE}trial/")[:11] for s in subjects if s.startswith(f"{BASE}trial/"))
             return super().validate_ntriples(lines)
 
     inputs = _inputs(tmp_path / "in", ids=STUDIES[:3])

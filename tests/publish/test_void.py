@@ -10,7 +10,7 @@ from rdflib import RDF, URIRef
 
 from kg.publish import release as layout
 from kg.publish.build import BuildSummary, build
-from tests.fixtures import write_json
+from tests.fixtures import api_study, write_json
 from tests.publish.conftest import small_inputs
 from tests.publish.voidcheck import (
     DCAT,
@@ -36,7 +36,8 @@ def test_statistics_equal_counts_by_sparql_over_the_dump(small_release: tuple[Pa
     void, expected = load_void(release), sparql_counts(fresh_store(release))
     assert expected["triples"] == summary.triples
     links = expected["links"]
-    assert links["pubmed"] == 3 and links["mesh"] >= 9 and links["ror"] >= 0  # type: ignore[index]
+    assert links["pubmed"] == 3 and links["mesh"] >= 9  # type: ignore[index]
+    assert links["ror"] == 0  # type: ignore[index]  # built with no ROR lexicon: no organisation is linked to ROR
     dumps = distributions(void)
     assert set(dumps) == {layout.NTRIPLES, layout.NQUADS, layout.TURTLE, layout.JSONLD}
     for node in dumps.values():
@@ -105,6 +106,19 @@ def test_endpoint_and_download_url_when_given(tmp_path: Path) -> None:
         assert void.value(node, DCAT.downloadURL) == URIRef(f"https://example.org/trialkg/latest/{name}")
         assert (node, VOID.sparqlEndpoint, URIRef("https://example.org/sparql")) in void
     assert (None, rdflib.FOAF.name, rdflib.Literal("Example Org")) in void
+
+
+def test_ror_links_are_counted_when_a_lexicon_gives_them(tmp_path: Path, corpus: Path) -> None:
+    study = api_study("NCT00000007")
+    sponsor = {"name": "Leiden University Medical Center", "class": "OTHER"}
+    study["protocolSection"]["sponsorCollaboratorsModule"]["leadSponsor"] = sponsor
+    write_json(tmp_path / "in" / "a.json", study)
+    ror = corpus / "vocab" / "ror" / "ror_NL_BE_schema_v2.json"
+    build([str(tmp_path / "in")], str(tmp_path / "rel"), validate=False, progress=False, lexicons=[str(ror)])
+    expected = sparql_counts(fresh_store(tmp_path / "rel"))
+    assert expected["links"]["ror"] == 1  # type: ignore[index]  # the lead sponsor, and no one else, is in ROR
+    void = load_void(tmp_path / "rel")
+    assert all(void_counts(void, node) == expected for node in distributions(void).values())
 
 
 def test_a_release_of_nothing_is_described_too(tmp_path: Path) -> None:

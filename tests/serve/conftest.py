@@ -1,7 +1,11 @@
-"""Real servers for the serving tests: ``trialkg serve`` started as a subprocess on a free port.
+"""The app for the serving tests, in process or as a real server.
 
-The server is asked for port 0, prints the URL it got, and is polled until it answers (no fixed
-sleeps); it is stopped by its pid, and its query workers go with it.
+``client``: the app over the known release, driven in this process by Starlette's test client (its
+lifespan runs: real query workers, no socket), for tests of what the app answers. ``server`` and
+``http``: ``trialkg serve`` started as a subprocess on a free port, for tests of the server process
+itself (limits, workers, slow clients, reload, SERVICE forgery, the command line). The server is asked
+for port 0, prints the URL it got, and is polled until it answers (no fixed sleeps); it is stopped by
+its pid, and its query workers go with it.
 """
 
 from __future__ import annotations
@@ -19,11 +23,17 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
+from kg.serve.app import create_app
+from kg.serve.pool import Limits
+from kg.serve.site import Settings
 from tests.fixtures import stop
 from tests.serve.known_release import build_known_release
 
 STARTUP_SECONDS = 60
+#: The address the in-process client sends its requests to (never resolved: no socket is opened).
+TEST_URL = "http://testserver"
 
 
 class Server:
@@ -124,3 +134,15 @@ def server(known_release: Path) -> Iterator[Server]:
 def http(server: Server) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=30) as client:
         yield client
+
+
+def app_client(release: Path, workers: int = 2) -> TestClient:
+    """A test client over the app for ``release``; use it as a context manager (that runs the lifespan)."""
+    app = create_app(Settings(str(release), limits=Limits(workers=workers)))
+    return TestClient(app, base_url=TEST_URL, raise_server_exceptions=True)
+
+
+@pytest.fixture(scope="session")
+def client(known_release: Path) -> Iterator[TestClient]:
+    with app_client(known_release) as running:
+        yield running

@@ -1,4 +1,5 @@
-"""The release's files for download, VoID at /.well-known/void, and the home page."""
+"""The release's files for download, VoID at /.well-known/void, and the home page (the app in process;
+path traversal against the real server, whose HTTP layer reads the raw path)."""
 
 from __future__ import annotations
 
@@ -7,26 +8,27 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
 import pyoxigraph as ox
 import pytest
+from starlette.testclient import TestClient
 
-from tests.serve.conftest import Server
+from tests.htmlpage import Page
+from tests.serve.conftest import TEST_URL, Server, app_client
 
 VOID = "http://rdfs.org/ns/void#"
 
 
-def test_listing_and_downloads(http: httpx.Client, known_release: Path) -> None:
-    files = {f["name"]: f for f in http.get("/downloads").json()["files"]}
+def test_listing_and_downloads(client: TestClient, known_release: Path) -> None:
+    files = {f["name"]: f for f in client.get("/downloads").json()["files"]}
     assert {"trialkg.ttl", "trialkg.nt.gz", "build-report.json"} <= set(files)
     assert not any(name.startswith("store/") or name == "studies.sqlite" for name in files)
     for name in ("trialkg.nt.gz", "build-report.json", "ontology/trialkg.ttl"):
-        response = http.get(f"/downloads/{name}")
-        assert response.status_code == 200 and response.content == (known_release / name).read_bytes()
+        response = client.get(f"/downloads/{name}")
+        assert response.status_code == 200 and response.content == (known_release / name).read_bytes()  # the file
         assert files[name]["size"] == (known_release / name).stat().st_size
-    assert http.get("/downloads/trialkg.ttl").headers["content-type"].startswith("text/turtle")
-    page = http.get("/downloads", headers={"Accept": "text/html"}).text
-    assert 'href="/downloads/trialkg.nt.gz"' in page
+    assert client.get("/downloads/trialkg.ttl").headers["content-type"].startswith("text/turtle")
+    page = Page(client.get("/downloads", headers={"Accept": "text/html"}).text)
+    assert {f"/downloads/{name}" for name in files} <= set(page.links)
 
 
 def _raw_get(url: str, path: str) -> int:
@@ -48,40 +50,44 @@ def test_no_path_traversal(server: Server, path: str) -> None:
     assert _raw_get(server.url, path) == 404
 
 
-def test_void_is_served(http: httpx.Client, known_release: Path) -> None:
-    response = http.get("/.well-known/void")
+def test_void_is_served(client: TestClient, known_release: Path) -> None:
+    response = client.get("/.well-known/void")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
     graph = {q.triple for q in ox.parse(response.content, format=ox.RdfFormat.TURTLE)}  # not a Store: it normalises
     assert any(t.object == ox.NamedNode(VOID + "Dataset") for t in graph)
     dumps = [t.object.value for t in graph if t.predicate == ox.NamedNode(VOID + "dataDump")]
     assert any(d.endswith("/downloads/trialkg.nt.gz") for d in dumps)  # relative IRIs resolved where they live
     for dump in dumps:
-        assert http.get(urlsplit(dump).path).status_code == 200, dump
-    jsonld = http.get("/.well-known/void", headers={"Accept": "application/ld+json"})
+        assert client.get(urlsplit(dump).path).status_code == 200, dump
+    jsonld = client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
     assert {q.triple for q in ox.parse(jsonld.content, format=ox.RdfFormat.JSON_LD)} == graph
 
 
 def test_a_minimal_void_when_the_release_has_none(known_release: Path, tmp_path: Path) -> None:
     copy = tmp_path / "release"
     shutil.copytree(known_release, copy, ignore=shutil.ignore_patterns("void.ttl"))
-    running = Server(copy, "--workers", "1")
-    try:
-        text = httpx.get(f"{running.url}/.well-known/void", headers={"Accept": "application/n-triples"}).text
-    finally:
-        running.stop()
-    assert f"<{VOID}sparqlEndpoint> <{running.url}/sparql>" in text
-    assert f"<{VOID}dataDump> <{running.url}/downloads/trialkg.nt.gz>" in text
-    assert "no void.ttl" in text
+    with app_client(copy, workers=1) as minimal:
+        response = minimal.get("/.well-known/void", headers={"Accept": "application/n-triples"})
+    triples = {q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)}
+    (dataset,) = {t.subject for t in triples if t.object == ox.NamedNode(VOID + "Dataset")}
+    assert ox.Triple(dataset, ox.NamedNode(VOID + "sparqlEndpoint"), ox.NamedNode(f"{TEST_URL}/sparql")) in triples
+    dump = ox.NamedNode(f"{TEST_URL}/downloads/trialkg.nt.gz")
+    assert ox.Triple(dataset, ox.NamedNode(VOID + "dataDump"), dump) in triples
+    described = [t.object.value for t in triples if t.subject == dataset and isinstance(t.object, ox.Literal)]
+    assert any("no void.ttl" in text for text in described), described  # it says why it is minimal
 
 
-def test_home_page(http: httpx.Client) -> None:
-    page = http.get("/", headers={"Accept": "text/html"}).text
-    assert "ClinicalTrials.gov as a knowledge graph" in page
-    assert "<tr><th>studies</th><td>5</td></tr>" in page
-    assert 'href="/downloads/trialkg.nt.gz"' in page and 'href="/.well-known/void"' in page
+def test_home_page(client: TestClient) -> None:
+    page = Page(client.get("/", headers={"Accept": "text/html"}).text)
+    assert page.h1 == "ClinicalTrials.gov as a knowledge graph"
+    (facts,) = page.find("table", class_="facts")
+    assert ["studies", "5"] in facts.rows()
+    assert "/downloads/trialkg.nt.gz" in page.links and "/.well-known/void" in page.links
+    options = {e.attrs["value"] for e in page.find("option")}
     for name in ("trial-summary", "top-sponsors", "studies-of-sponsor"):
-        assert f'href="/queries/{name}"' in page and f'<option value="{name}">' in page
-    assert '<textarea id="query" name="query"' in page and "/static/editor.js" in page
-    prefilled = http.get("/", params={"query": "ASK { ?s ?p ?o }"}).text
-    assert "ASK { ?s ?p ?o }</textarea>" in prefilled
-    assert http.get("/static/editor.js").status_code == 200
+        assert f"/queries/{name}" in page.links and name in options
+    assert page.find("textarea", id="query", name="query")
+    assert "/static/editor.js" in {e.attrs.get("src") for e in page.find("script")}
+    prefilled = Page(client.get("/", params={"query": "ASK { ?s ?p ?o }"}).text)
+    assert prefilled.texts("textarea", id="query") == ["ASK { ?s ?p ?o }"]
+    assert client.get("/static/editor.js").status_code == 200

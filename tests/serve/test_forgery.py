@@ -17,7 +17,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from kg.serve import guard, worker
+from kg import guard
+from kg.serve import worker
 
 
 class Listener:

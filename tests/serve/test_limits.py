@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
 from tests.serve.conftest import Server
@@ -84,10 +85,16 @@ def test_results_over_the_cap_are_refused(client: httpx.Client) -> None:
     assert client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 20"}).status_code == 200
 
 
-def test_the_service_description_states_the_limits(client: httpx.Client) -> None:
-    text = client.get("/sparql", headers={"Accept": "application/n-triples"}).text
-    assert '#timeout> <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> "1"^^' in text
-    assert '#result-limit> <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> "20"^^' in text
+def test_the_service_description_states_the_limits(strict: Server, client: httpx.Client) -> None:
+    answer = client.get("/sparql", headers={"Accept": "application/n-triples"})
+    value = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#value")
+    stated = {
+        t.subject.value.removeprefix(f"{strict.url}/sparql#"): t.object
+        for t in (q.triple for q in ox.parse(answer.content, format=ox.RdfFormat.N_TRIPLES))
+        if t.predicate == value
+    }
+    assert set(stated) == {"timeout", "result-limit"}
+    assert float(stated["timeout"].value) == TIMEOUT and int(stated["result-limit"].value) == 20
 
 
 def test_stopping_the_server_stops_its_workers(known_release: Path) -> None:

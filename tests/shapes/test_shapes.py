@@ -15,7 +15,8 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from kg.validation.engine import ENGINES, Validator, new_validator
+from kg.validation.engine import Validator
+from kg.validation.engines import ENGINES, new_validator
 from kg.validation.report import short
 
 HERE = Path(__file__).parent

@@ -11,8 +11,9 @@ import pytest
 from kg.errors import RecordError
 from kg.model import ArmGroup, DateStruct, Eligibility, Intervention, Location, Organization, Study
 from kg.sources import Entry, Parsed, Rejected, ctgov_json, detect, pagetext
-from kg.sources.pagetext import carried, parse_text, render
+from kg.sources.pagetext import parse_text
 from kg.sources.pagetext_layout import HELPERS, NO_RESULTS
+from kg.sources.pagetext_render import carried, render
 from tests.conftest import CORPUS
 
 JSON_FILES = sorted((CORPUS / "ctgov-json").glob("*.json")) if (CORPUS / "ctgov-json").is_dir() else []

@@ -9,6 +9,7 @@ from rdflib.namespace import RDF, SH
 
 from kg.validation.report import groups, html_report, short, text_report, turtle_report, write_reports
 from kg.validation.results import Report, Result
+from tests.htmlpage import Page
 
 SHAPE = "<https://w3id.org/trialkg/shapes#Arm-label>"
 TRIAL = "https://w3id.org/trialkg/trial/NCT0000000"
@@ -31,6 +32,7 @@ def test_groups_put_violations_first_with_all_results() -> None:
 
 
 def test_text_report_has_counts_messages_and_three_examples() -> None:
+    """The text report's lines are its contract (people read them, the CLI prints them): compared as text."""
     text = text_report(report())
     assert text.startswith("The data does NOT conform to the trialkg shapes: 5 violations, 1 warning.")
     assert "VIOLATION  tkgsh:Arm-label  (5)" in text and "An arm must have a label." in text
@@ -55,10 +57,28 @@ def test_turtle_report_is_a_shacl_validation_report_and_stable() -> None:
 
 
 def test_html_report_is_standalone_and_escaped() -> None:
-    page = html_report(report())
-    assert page.startswith("<!DOCTYPE html>") and "<style>" in page
-    assert "<script" not in page and "<link" not in page
-    assert "Doubtful &lt;b&gt;&amp;&lt;/b&gt;." in page and "<td>5</td>" in page
+    page = Page(html_report(report()))
+    assert page.doctype is not None and page.doctype.lower() == "doctype html"
+    assert page.find("style") and page.loads == []  # opens from disk: no scripts, stylesheets or images
+    assert page.h1 == "trialkg validation report"
+    assert page.texts("p", class_="bad") == [
+        "The data does NOT conform to the trialkg shapes: 5 violations, 1 warning."
+    ]
+    (table,) = page.find("table")
+    header, *rows = table.rows()
+    assert header == ["severity", "shape", "message", "count", "examples"]
+    assert [row[:4] for row in rows] == [
+        ["Violation", "tkgsh:Arm-label", "An arm must have a label.", "5"],
+        ["Warning", "tkgsh:W", "Doubtful <b>&</b>.", "1"],  # the message's markup shown as text
+    ]
+    assert not page.find("b")
+    violations, warnings = (tr.find("li") for tr in table.find("tr")[1:])
+    assert [li.text for li in violations] == [f"{TRIAL}{i}/arm/1 rdfs:label" for i in range(3)]
+    assert [li.text for li in warnings] == [f'{TRIAL}9 = "0"^^<http://www.w3.org/2001/XMLSchema#integer>']
+    assert Page(html_report(Report())).texts("p") == [
+        "The data conforms to the trialkg shapes: 0 violations, 0 warnings.",
+        "No results.",
+    ]
 
 
 def test_write_reports(tmp_path: Path) -> None:
