@@ -62,10 +62,20 @@ def _serve(location: Path) -> tuple[subprocess.Popen[bytes], str]:
 def _count(location: Path, per_study: bool) -> int:
     pattern = "GRAPH ?g { ?s ?p ?o }" if per_study else "?s ?p ?o"
     done = subprocess.run(
-        [_oxigraph(), "query", "--location", str(location), "--results-format", "csv",
-         "--query", f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            _oxigraph(),
+            "query",
+            "--location",
+            str(location),
+            "--results-format",
+            "csv",
+            "--query",
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(done.stdout.split()[-1])
 
 
@@ -90,8 +100,19 @@ def main() -> None:
         server, url = _serve(tmp / "served")
         try:
             layout_option = ["--per-study"] if args.per_study else []
-            command = [str(BIN / "trialkg"), "load", str(release), "--endpoint", url, "--quiet",
-                       "--method", args.method, "--chunk", str(args.chunk), *layout_option]  # fmt: skip
+            command = [
+                str(BIN / "trialkg"),
+                "load",
+                str(release),
+                "--endpoint",
+                url,
+                "--quiet",
+                "--method",
+                args.method,
+                "--chunk",
+                str(args.chunk),
+                *layout_option,
+            ]
             started = time.perf_counter()
             done = subprocess.run(command, capture_output=True, text=True)
             protocol_seconds = time.perf_counter() - started
@@ -103,8 +124,9 @@ def main() -> None:
         sent = next(line for line in done.stdout.splitlines() if line.startswith("sent"))
 
         started = time.perf_counter()
-        subprocess.run([_oxigraph(), "load", "--location", str(tmp / "bulk"), "--file", str(dump)],
-                       capture_output=True, check=True)  # fmt: skip
+        subprocess.run(
+            [_oxigraph(), "load", "--location", str(tmp / "bulk"), "--file", str(dump)], capture_output=True, check=True
+        )
         bulk_seconds = time.perf_counter() - started
         bulk_count = _count(tmp / "bulk", args.per_study)
         if bulk_count != triples:

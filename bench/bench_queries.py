@@ -58,9 +58,13 @@ def _child(open_engine: Callable[[], Callable[[str], int]], text: str, runs: int
 
 
 def _measure(
-    label: str, open_engine: Callable[[], Callable[[str], int]], texts: dict[str, str], runs: int, warmup: int,
+    label: str,
+    open_engine: Callable[[], Callable[[str], int]],
+    texts: dict[str, str],
+    runs: int,
+    warmup: int,
     cap: float,
-) -> dict[str, dict[str, Any]]:  # fmt: skip
+) -> dict[str, dict[str, Any]]:
     """Per query, a forked child runs it ``warmup`` + ``runs`` times; a run longer than ``cap`` s is killed."""
     fork = multiprocessing.get_context("fork")  # rdflib's graph is shared with the child, copy-on-write
     out = {}
@@ -94,7 +98,7 @@ def _store_engine(path: str) -> Callable[[], Callable[[str], int]]:
 
 
 def _rdflib_engine(graph: Any) -> Callable[[], Callable[[str], int]]:
-    return lambda: (lambda text: len(list(graph.query(text))))
+    return lambda: lambda text: len(list(graph.query(text)))
 
 
 def _load_rdflib(path: Path) -> Any:
@@ -131,13 +135,18 @@ def main() -> None:
     texts = {name: q.prepared(c, {p.name: _value(p, values) for p in c.params}) for name, c in canned}
     print(f"release {release}: {triples} triples; {len(texts)} canned queries; sponsor={top[0]['name']!r}")
 
-    print(f"embedded store (pyoxigraph): a warm-up and {args.runs} runs per query, each capped at "
-          f"{args.store_cap:g} s", flush=True)  # fmt: skip
+    print(
+        f"embedded store (pyoxigraph): a warm-up and {args.runs} runs per query, each capped at {args.store_cap:g} s",
+        flush=True,
+    )
     ox_figures = _measure("store", _store_engine(str(release)), texts, args.runs, 1, args.store_cap)
     started = time.perf_counter()
     graph = _load_rdflib(release / "trialkg.nt.gz")
-    print(f"rdflib: loaded {len(graph)} triples in {time.perf_counter() - started:.0f} s; "
-          f"at most {args.rdflib_runs} runs per query, each capped at {args.rdflib_cap:g} s", flush=True)  # fmt: skip
+    print(
+        f"rdflib: loaded {len(graph)} triples in {time.perf_counter() - started:.0f} s; "
+        f"at most {args.rdflib_runs} runs per query, each capped at {args.rdflib_cap:g} s",
+        flush=True,
+    )
     runnable = {n: text for n, text in texts.items() if not ox_figures[n]["capped"]}  # the rest would cap too
     rdf_figures = _measure("rdflib", _rdflib_engine(graph), runnable, args.rdflib_runs, 0, args.rdflib_cap)
     print(f"\n{'query':32} {'rows':>6} {'store p50':>10} {'p95':>10} {'rdflib p50':>11} {'p95':>10} {'ratio':>7}")
@@ -145,8 +154,10 @@ def main() -> None:
     ratios = [r["ratio_p50"] for r in report if r["ratio_p50"] is not None]
     geo = math.exp(statistics.mean(math.log(r) for r in ratios))
     capped = sum(1 for r in report if r["rdflib_capped"])
-    print(f"\ngeometric mean of the p50 ratios (rdflib / embedded store) over {len(ratios)} queries: {geo:.0f}x"
-          f"{f' (a lower bound: {capped} of them hit the {args.rdflib_cap:g} s cap on rdflib)' if capped else ''}")
+    print(
+        f"\ngeometric mean of the p50 ratios (rdflib / embedded store) over {len(ratios)} queries: {geo:.0f}x"
+        f"{f' (a lower bound: {capped} of them hit the {args.rdflib_cap:g} s cap on rdflib)' if capped else ''}"
+    )
     if args.json:
         Path(args.json).write_text(json.dumps({"triples": triples, "queries": report, "geomean_ratio": geo}, indent=1))
 
@@ -168,11 +179,22 @@ def _row(name: str, ox_fig: dict[str, Any], rd: dict[str, Any] | None, rdflib_ca
     shown = "n/a" if ratio is None else f"{'>' if r50 is None else ''}{ratio:.0f}x"
     rows = ox_fig["rows"] if ox_fig["rows"] is not None else "?"
     differ = rd["rows"] is not None and rd["rows"] != ox_fig["rows"]
-    print(f"{name:32} {rows:>6} {_ms(o50):>10} {_ms(o95):>10} {_ms(r50):>11} {_ms(r95):>10} {shown:>7}"
-          f"{'  (rdflib rows: ' + str(rd['rows']) + ')' if differ else ''}")  # fmt: skip
-    return {"query": name, "rows": ox_fig["rows"], "store_p50": o50, "store_p95": o95, "store_capped": ox_fig["capped"],
-            "rdflib_p50": r50, "rdflib_p95": r95, "rdflib_capped": rd["capped"], "rdflib_rows": rd["rows"],
-            "ratio_p50": ratio}  # fmt: skip
+    print(
+        f"{name:32} {rows:>6} {_ms(o50):>10} {_ms(o95):>10} {_ms(r50):>11} {_ms(r95):>10} {shown:>7}"
+        f"{'  (rdflib rows: ' + str(rd['rows']) + ')' if differ else ''}"
+    )
+    return {
+        "query": name,
+        "rows": ox_fig["rows"],
+        "store_p50": o50,
+        "store_p95": o95,
+        "store_capped": ox_fig["capped"],
+        "rdflib_p50": r50,
+        "rdflib_p95": r95,
+        "rdflib_capped": rd["capped"],
+        "rdflib_rows": rd["rows"],
+        "ratio_p50": ratio,
+    }
 
 
 if __name__ == "__main__":

@@ -140,8 +140,10 @@ async def run(
     print(f"  {'kind':9} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6} {'5xx':>4}")
     for kind in sorted(rec.times):
         p = statistics.quantiles(rec.times[kind], n=100, method="inclusive") if len(rec.times[kind]) > 1 else [0] * 99
-        print(f"  {kind:9} {len(rec.times[kind]):8} {p[49] * 1000:8.0f} {p[94] * 1000:8.0f} {p[98] * 1000:8.0f} "
-              f"{rec.errors[kind]:6} {rec.server_errors[kind]:4}")  # fmt: skip
+        print(
+            f"  {kind:9} {len(rec.times[kind]):8} {p[49] * 1000:8.0f} {p[94] * 1000:8.0f} {p[98] * 1000:8.0f} "
+            f"{rec.errors[kind]:6} {rec.server_errors[kind]:4}"
+        )
     if abuse:
         print(
             f"  runaway queries: {dict(sorted(outcomes.items()))} (status: count); "
@@ -174,21 +176,29 @@ def main() -> None:
         canned = [q["name"] for q in listing if not q["params"]]
         studies = [row["nct_id"] for row in httpx.get(f"{url}/queries/trial-summary.json", timeout=60).json()["rows"]]
         data = {"studies": studies, "canned": canned}
-        print(f"release {path}: {len(studies)} studies; {args.workers} workers, timeout {args.timeout:g} s; "
-              f"{args.clients} well-behaved clients")  # fmt: skip
+        print(
+            f"release {path}: {len(studies)} studies; {args.workers} workers, timeout {args.timeout:g} s; "
+            f"{args.clients} well-behaved clients"
+        )
         for name in canned:  # warm-up, not timed: each canned answer is computed once, then kept
             httpx.get(f"{url}/queries/{name}.json", timeout=120)
         print(f"baseline: well-behaved clients alone, {args.seconds / 2:g} s")
         base = asyncio.run(run(url, args.clients, args.seconds / 2, None, data))
-        print(f"with abuse: + {args.runaway} runaway, {args.slowloris} slowloris, {args.slow_readers} slow readers, "
-              f"{args.seconds:g} s")  # fmt: skip
+        print(
+            f"with abuse: + {args.runaway} runaway, {args.slowloris} slowloris, {args.slow_readers} slow readers, "
+            f"{args.seconds:g} s"
+        )
         loaded = asyncio.run(run(url, args.clients, args.seconds, args, data))
         for kind in ("canned", "resource"):
             ratio = p95(loaded, kind) / p95(base, kind) if p95(base, kind) else float("nan")
-            print(f"p95 {kind}: {p95(loaded, kind) * 1000:.0f} ms with abuse, {p95(base, kind) * 1000:.0f} ms alone "
-                  f"(ratio {ratio:.2f})")  # fmt: skip
-        print(f"5xx for well-behaved clients: {sum(loaded.server_errors.values())} with abuse, "
-              f"{sum(base.server_errors.values())} alone")  # fmt: skip
+            print(
+                f"p95 {kind}: {p95(loaded, kind) * 1000:.0f} ms with abuse, {p95(base, kind) * 1000:.0f} ms alone "
+                f"(ratio {ratio:.2f})"
+            )
+        print(
+            f"5xx for well-behaved clients: {sum(loaded.server_errors.values())} with abuse, "
+            f"{sum(base.server_errors.values())} alone"
+        )
     finally:
         process.terminate()
         process.wait(15)

@@ -97,16 +97,29 @@ def main() -> None:
         result = update(str(release), api_url=server.url, rate=0, progress=False, validate=validate)
         incremental = time.monotonic() - clock
         summary = result.summary
-        _row(step="update", changed=result.changed, written=result.written, converted=summary.converted,
-             reused=summary.reused, requests=result.requests, seconds=round(incremental, 1),
-             parts={k: round(v, 1) for k, v in result.seconds.items()})  # fmt: skip
+        _row(
+            step="update",
+            changed=result.changed,
+            written=result.written,
+            converted=summary.converted,
+            reused=summary.reused,
+            requests=result.requests,
+            seconds=round(incremental, 1),
+            parts={k: round(v, 1) for k, v in result.seconds.items()},
+        )
         clock = time.monotonic()
         build([str(fetched)], str(full), validate=validate, progress=False)
         rebuild = time.monotonic() - clock
         _row(step="full rebuild", seconds=round(rebuild, 1))
         same = _lines(release / "trialkg.nt.gz") == _lines(full / "trialkg.nt.gz")
-        _row(studies=args.studies, changed=changed, update_seconds=round(incremental, 1),
-             full_seconds=round(rebuild, 1), ratio=round(rebuild / incremental, 2), same_triples=same)  # fmt: skip
+        _row(
+            studies=args.studies,
+            changed=changed,
+            update_seconds=round(incremental, 1),
+            full_seconds=round(rebuild, 1),
+            ratio=round(rebuild / incremental, 2),
+            same_triples=same,
+        )
     finally:
         server.stop()
         if not args.keep:

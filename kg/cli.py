@@ -149,8 +149,13 @@ def main(debug: bool) -> None:
 @click.option("--download-url", help="URL the release's files will be served under (default: relative to void.ttl).")
 @click.option("--publisher", help="Publisher named in void.ttl (default: The trialkg project).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes that map and validate (default: a core each, ≤ 4).")
-@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
-              help="SHACL engine: fast (compiled shapes) or pyshacl (the reference engine; slower).")
+@click.option(
+    "--engine",
+    type=click.Choice(["fast", "pyshacl"]),
+    default="fast",
+    show_default=True,
+    help="SHACL engine: fast (compiled shapes) or pyshacl (the reference engine; slower).",
+)
 @click.option(
     "--lexicon",
     "lexicons",
@@ -186,8 +191,6 @@ def build(
 
     release["lexicons"] = list(release.get("lexicons") or [])
     release["limits"] = Limits(record_bytes=release.pop("record_bytes") << 20)
-    if release.pop("contact_details"):  # personal data, only on request: build(contact_details=True)
-        release["contact_details"] = True
     summary = run_build(list(inputs), out, fmt=fmt, base=base, validate=not no_validate, progress=not quiet, **release)
     for line in summary.lines():
         click.echo(line)
@@ -201,15 +204,19 @@ def build(
 def _endpoint_options(func: F) -> F:
     """The options that say where a store is, how the release lies in it, and who is asking."""
     options = [
-        click.option("--store", type=click.Choice(list(PRESETS)), help="The kind of store (default: Oxigraph for "
-                     "a bare http://host:port or a /query URL, else any SPARQL endpoint at that URL)."),
+        click.option(
+            "--store",
+            type=click.Choice(list(PRESETS)),
+            help="The kind of store (default: Oxigraph for "
+            "a bare http://host:port or a /query URL, else any SPARQL endpoint at that URL).",
+        ),
         click.option("--graph", metavar="IRI", help="The release is (to be) in this one named graph."),
         click.option("--per-study", is_flag=True, help="The release is (to be) in one named graph per study."),
         click.option("--user", help="User for HTTP basic auth (or TRIALKG_ENDPOINT_USER)."),
         click.option("--password", help="Password for HTTP basic auth (or TRIALKG_ENDPOINT_PASSWORD)."),
         click.option("--token", help="Bearer token (or TRIALKG_ENDPOINT_TOKEN)."),
         click.option("--digest", is_flag=True, help="HTTP digest auth, not basic (Virtuoso's -auth services)."),
-    ]  # fmt: skip
+    ]
     for option in reversed(options):
         func = option(func)
     return func
@@ -253,19 +260,51 @@ def query(
 @click.option("--gsp-url", metavar="URL", help="The store's Graph Store Protocol service (default: from --store).")
 @click.option("--replace", is_flag=True, help="Clear the target graph(s) first.")
 @click.option("--delta", is_flag=True, help="Apply the release's delta/ (removed, then added), not all of it.")
-@click.option("--method", type=click.Choice(["auto", "gsp", "update"]), default="auto", show_default=True,
-              help="Graph Store Protocol (auto: when the store has it) or SPARQL Update INSERT DATA.")  # fmt: skip
+@click.option(
+    "--method",
+    type=click.Choice(["auto", "gsp", "update"]),
+    default="auto",
+    show_default=True,
+    help="Graph Store Protocol (auto: when the store has it) or SPARQL Update INSERT DATA.",
+)
 @click.option("--chunk", default=50_000, show_default=True, type=click.IntRange(min=1), help="Triples per request.")
-@click.option("--retries", default=5, show_default=True, type=click.IntRange(min=0),
-              help="Retries of a request failing transiently (no connection, 429, 502-504), with backoff.")  # fmt: skip
-@click.option("--timeout", default=TIMEOUT, show_default=True, type=click.FloatRange(min=0, min_open=True),
-              help="Seconds to wait for the store to answer a request; one it does not answer in time is "
-                   "not retried: the load gives up, saying how much of the release the store holds.")  # fmt: skip
+@click.option(
+    "--retries",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Retries of a request failing transiently (no connection, 429, 502-504), with backoff.",
+)
+@click.option(
+    "--timeout",
+    default=TIMEOUT,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds to wait for the store to answer a request; one it does not answer in time is "
+    "not retried: the load gives up, saying how much of the release the store holds.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @_endpoint_options
-def load(release: str, endpoint: str, update_url: str | None, gsp_url: str | None, replace: bool, delta: bool,
-         method: str, chunk: int, retries: int, timeout: float, quiet: bool, store: str | None, graph: str | None,
-         per_study: bool, user: str | None, password: str | None, token: str | None, digest: bool) -> None:  # fmt: skip
+def load(
+    release: str,
+    endpoint: str,
+    update_url: str | None,
+    gsp_url: str | None,
+    replace: bool,
+    delta: bool,
+    method: str,
+    chunk: int,
+    retries: int,
+    timeout: float,
+    quiet: bool,
+    store: str | None,
+    graph: str | None,
+    per_study: bool,
+    user: str | None,
+    password: str | None,
+    token: str | None,
+    digest: bool,
+) -> None:
     """Push the release RELEASE into a SPARQL 1.1 store, then verify the triple count."""
     from pathlib import Path
 
@@ -287,8 +326,13 @@ def load(release: str, endpoint: str, update_url: str | None, gsp_url: str | Non
 @main.command()
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--out", type=click.Path(file_okay=False), help="Also write report.ttl and report.html here.")
-@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
-              help="SHACL engine: fast (compiled shapes) or pyshacl (the reference engine; slower).")
+@click.option(
+    "--engine",
+    type=click.Choice(["fast", "pyshacl"]),
+    default="fast",
+    show_default=True,
+    help="SHACL engine: fast (compiled shapes) or pyshacl (the reference engine; slower).",
+)
 def validate(path: str, out: str | None, engine: str) -> None:
     """SHACL-validate a release or an RDF file. Exit 0 conforms, 1 does not, 2 error."""
     from kg.validation.engines import validate_path  # loaded when the command runs
@@ -306,16 +350,47 @@ def validate(path: str, out: str | None, engine: str) -> None:
     "--max-results", default=100_000, show_default=True, type=int, help="Most solutions or triples a query may give."
 )
 @click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
-@click.option("--memory-limit", default=2048, show_default=True, type=click.IntRange(min=0),
-              help="MB of address space a query worker may use (0: no limit); one over it is replaced.")
-@click.option("--per-client", default=2, show_default=True, type=click.IntRange(min=1),
-              help="Ad-hoc queries one client address may have running or waiting.")
-@click.option("--max-connections", default=4096, show_default=True, type=click.IntRange(min=16),
-              help="Open connections at most (fewer if the file-descriptor limit is lower).")
-@click.option("--read-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds a client may take to send a request's headers (and three times that, its body).")
-def serve(data: str, host: str, port: int, base: str | None, timeout: float, max_results: int, workers: int,
-          memory_limit: int, per_client: int, max_connections: int, read_timeout: float) -> None:  # fmt: skip
+@click.option(
+    "--memory-limit",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="MB of address space a query worker may use (0: no limit); one over it is replaced.",
+)
+@click.option(
+    "--per-client",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Ad-hoc queries one client address may have running or waiting.",
+)
+@click.option(
+    "--max-connections",
+    default=4096,
+    show_default=True,
+    type=click.IntRange(min=16),
+    help="Open connections at most (fewer if the file-descriptor limit is lower).",
+)
+@click.option(
+    "--read-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a client may take to send a request's headers (and three times that, its body).",
+)
+def serve(
+    data: str,
+    host: str,
+    port: int,
+    base: str | None,
+    timeout: float,
+    max_results: int,
+    workers: int,
+    memory_limit: int,
+    per_client: int,
+    max_connections: int,
+    read_timeout: float,
+) -> None:
     """Serve the release DATA: SPARQL endpoint, resource pages, canned queries, downloads."""
     from kg.serve.app import serve as run_server  # loaded when the command runs
     from kg.serve.connections import ConnectionLimits  # loaded when the command runs
@@ -338,9 +413,15 @@ def queries(fmt: str) -> None:
 
     listed = q.canned().values()
     if fmt == "json":
-        out = [{"name": c.name, "title": c.title, "description": c.description,
-                "params": [{"name": p.name, "type": p.type, "description": p.description} for p in c.params]}
-               for c in listed]  # fmt: skip
+        out = [
+            {
+                "name": c.name,
+                "title": c.title,
+                "description": c.description,
+                "params": [{"name": p.name, "type": p.type, "description": p.description} for p in c.params],
+            }
+            for c in listed
+        ]
         click.echo(json.dumps(out, indent=1, ensure_ascii=False))
         return
     for c in listed:
@@ -353,28 +434,58 @@ def queries(fmt: str) -> None:
 @click.option("--out", required=True, type=click.Path(), help="Directory to write (an earlier analysis is replaced).")
 @click.option("--endpoint", metavar="URL", help="Analyse a remote SPARQL endpoint instead of the release DATA.")
 @click.option("--base", help="Base IRI of the data (default: the release's; with --endpoint: the default base).")
-@click.option("--condition", "conditions", multiple=True, metavar="MESH",
-              help="Only studies of this MeSH descriptor (UI such as D001249, or IRI) or a narrower one; repeatable.")
-@click.option("--phase", "phases", multiple=True, metavar="CODE",
-              help="Only studies in this phase (PHASE2); repeatable.")
-@click.option("--status", "statuses", multiple=True, metavar="CODE",
-              help="Only studies with this overall status (RECRUITING); repeatable.")
-@click.option("--start-from", metavar="DATE",
-              help="Only studies starting on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD).")
+@click.option(
+    "--condition",
+    "conditions",
+    multiple=True,
+    metavar="MESH",
+    help="Only studies of this MeSH descriptor (UI such as D001249, or IRI) or a narrower one; repeatable.",
+)
+@click.option(
+    "--phase", "phases", multiple=True, metavar="CODE", help="Only studies in this phase (PHASE2); repeatable."
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    metavar="CODE",
+    help="Only studies with this overall status (RECRUITING); repeatable.",
+)
+@click.option(
+    "--start-from", metavar="DATE", help="Only studies starting on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD)."
+)
 @click.option("--start-to", metavar="DATE", help="Only studies starting on or before DATE (at DATE's precision).")
-@click.option("--sponsor-class", "sponsor_classes", multiple=True, metavar="CODE",
-              help="Only studies whose lead sponsor is of this class (INDUSTRY, NIH, ...); repeatable.")
+@click.option(
+    "--sponsor-class",
+    "sponsor_classes",
+    multiple=True,
+    metavar="CODE",
+    help="Only studies whose lead sponsor is of this class (INDUSTRY, NIH, ...); repeatable.",
+)
 @click.option("--top", default=20, show_default=True, type=click.IntRange(min=1), help="Rows of the top-k tables.")
-@click.option("--similar", default=10, show_default=True, type=click.IntRange(min=1),
-              help="Most similar studies kept per study.")
+@click.option(
+    "--similar", default=10, show_default=True, type=click.IntRange(min=1), help="Most similar studies kept per study."
+)
 @click.option("--no-plots", is_flag=True, help="Skip the pictures (faster; the report has tables only).")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
 @_endpoint_options
 def analyze(
-    data: str | None, out: str, endpoint: str | None, base: str | None, conditions: tuple[str, ...],
-    phases: tuple[str, ...], statuses: tuple[str, ...], start_from: str | None, start_to: str | None,
-    sponsor_classes: tuple[str, ...], top: int, similar: int, no_plots: bool, quiet: bool, **remote: Any,
-) -> None:  # fmt: skip
+    data: str | None,
+    out: str,
+    endpoint: str | None,
+    base: str | None,
+    conditions: tuple[str, ...],
+    phases: tuple[str, ...],
+    statuses: tuple[str, ...],
+    start_from: str | None,
+    start_to: str | None,
+    sponsor_classes: tuple[str, ...],
+    top: int,
+    similar: int,
+    no_plots: bool,
+    quiet: bool,
+    **remote: Any,
+) -> None:
     """Network analytics of the release DATA (or of --endpoint): graphs, metrics, exports, plots, report."""
     from pathlib import Path
 
@@ -395,9 +506,16 @@ def analyze(
         assert endpoint is not None
         source, label, base = q.open_source(endpoint=endpoint, **remote), endpoint, base or DEFAULT_BASE
     result = analytics.analyze(
-        source, out, base=base if base.endswith("/") else base + "/", filters=filters, top=top, similar_k=similar,
-        draw=not no_plots, label=label, progress=None if quiet else lambda line: click.echo(line, err=True),
-    )  # fmt: skip
+        source,
+        out,
+        base=base if base.endswith("/") else base + "/",
+        filters=filters,
+        top=top,
+        similar_k=similar,
+        draw=not no_plots,
+        label=label,
+        progress=None if quiet else lambda line: click.echo(line, err=True),
+    )
     for line in result.lines():
         click.echo(line)
     click.echo(f"report         {Path(out) / 'report.html'}")
@@ -407,14 +525,29 @@ def _api_options(func: F) -> F:
     """The options of every command that talks to the registry's API."""
     options = [
         click.option("--api-url", metavar="URL", help="The API v2 base (default: https://clinicaltrials.gov/api/v2)."),
-        click.option("--rate", default=3.0, show_default=True, type=click.FloatRange(min=0),
-                     help="Requests per second at most (0: no limit)."),
-        click.option("--retries", default=7, show_default=True, type=click.IntRange(min=0),
-                     help="Retries of a failing request (429, 5xx, dropped, cut short), with backoff and jitter."),
-        click.option("--page-size", default=1000, show_default=True, type=click.IntRange(1, 1000),
-                     help="Studies per page (the API gives 1000 at most)."),
+        click.option(
+            "--rate",
+            default=3.0,
+            show_default=True,
+            type=click.FloatRange(min=0),
+            help="Requests per second at most (0: no limit).",
+        ),
+        click.option(
+            "--retries",
+            default=7,
+            show_default=True,
+            type=click.IntRange(min=0),
+            help="Retries of a failing request (429, 5xx, dropped, cut short), with backoff and jitter.",
+        ),
+        click.option(
+            "--page-size",
+            default=1000,
+            show_default=True,
+            type=click.IntRange(1, 1000),
+            help="Studies per page (the API gives 1000 at most).",
+        ),
         click.option("--quiet", is_flag=True, help="No progress bar."),
-    ]  # fmt: skip
+    ]
     for option in reversed(options):
         func = option(func)
     return func
@@ -434,10 +567,25 @@ def _api_options(func: F) -> F:
 @click.option("--all", "everything", is_flag=True, help="The whole registry: the bulk file, saved as a verified zip.")
 @click.option("--max", "most", type=click.IntRange(min=1), help="At most N studies.")
 @_api_options
-def fetch(out: str, term: str | None, condition: str | None, intervention: str | None, sponsor: str | None,
-          location: str | None, statuses: tuple[str, ...], ids: tuple[str, ...], ids_file: Any, since: str | None,
-          everything: bool, most: int | None, api_url: str | None, rate: float, retries: int, page_size: int,
-          quiet: bool) -> None:  # fmt: skip
+def fetch(
+    out: str,
+    term: str | None,
+    condition: str | None,
+    intervention: str | None,
+    sponsor: str | None,
+    location: str | None,
+    statuses: tuple[str, ...],
+    ids: tuple[str, ...],
+    ids_file: Any,
+    since: str | None,
+    everything: bool,
+    most: int | None,
+    api_url: str | None,
+    rate: float,
+    retries: int,
+    page_size: int,
+    quiet: bool,
+) -> None:
     """Download studies from the ClinicalTrials.gov API v2 into --out: one NCT########.json each, fetch.json."""
     from kg.fetch import FetchError  # loaded when the command runs
     from kg.fetch.bulk import fetch_all  # loaded when the command runs
@@ -462,15 +610,35 @@ def fetch(out: str, term: str | None, condition: str | None, intervention: str |
 
 @main.command()
 @click.argument("release", type=click.Path(exists=True, file_okay=False))
-@click.option("--endpoint", "endpoints", multiple=True, metavar="STORE_URL",
-              help="A store holding the release: the delta is applied to it (as `load --delta`); repeatable.")
-@click.option("--lexicon", "lexicons", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="A lexicon file the release was built with; repeatable.")
+@click.option(
+    "--endpoint",
+    "endpoints",
+    multiple=True,
+    metavar="STORE_URL",
+    help="A store holding the release: the delta is applied to it (as `load --delta`); repeatable.",
+)
+@click.option(
+    "--lexicon",
+    "lexicons",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A lexicon file the release was built with; repeatable.",
+)
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation of the changed studies.")
 @_api_options
 @_endpoint_options
-def update(release: str, endpoints: tuple[str, ...], lexicons: tuple[str, ...], no_validate: bool, api_url: str | None,
-           rate: float, retries: int, page_size: int, quiet: bool, **store: Any) -> None:  # fmt: skip
+def update(
+    release: str,
+    endpoints: tuple[str, ...],
+    lexicons: tuple[str, ...],
+    no_validate: bool,
+    api_url: str | None,
+    rate: float,
+    retries: int,
+    page_size: int,
+    quiet: bool,
+    **store: Any,
+) -> None:
     """Fetch what changed since RELEASE's data timestamp, rebuild RELEASE incrementally, patch --endpoint stores."""
     from pathlib import Path
 
@@ -481,9 +649,15 @@ def update(release: str, endpoints: tuple[str, ...], lexicons: tuple[str, ...], 
     from kg.transport import Auth, Retry  # loaded when the command runs
 
     result = run_update(
-        release, api_url=api_url, rate=rate, retry=Retry(attempts=retries + 1), progress=not quiet,
-        page_size=page_size, lexicons=list(lexicons), validate=not no_validate,
-    )  # fmt: skip
+        release,
+        api_url=api_url,
+        rate=rate,
+        retry=Retry(attempts=retries + 1),
+        progress=not quiet,
+        page_size=page_size,
+        lexicons=list(lexicons),
+        validate=not no_validate,
+    )
     for line in result.lines():
         click.echo(line)
     if result.summary is None:
@@ -499,8 +673,13 @@ def update(release: str, endpoints: tuple[str, ...], lexicons: tuple[str, ...], 
 
 @main.command("link-report")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--lexicon", "lexicons", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="A lexicon file, added to the shipped ones (as build --lexicon); repeatable.")
+@click.option(
+    "--lexicon",
+    "lexicons",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A lexicon file, added to the shipped ones (as build --lexicon); repeatable.",
+)
 @click.option("--variants", type=click.Path(dir_okay=False), help="Write the organisation variants found here (SSSOM).")
 def link_report(inputs: tuple[str, ...], lexicons: tuple[str, ...], variants: str | None) -> None:
     """How INPUTS link: organisation nodes before and after merging, ROR coverage, result groups and outcomes."""

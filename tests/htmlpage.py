@@ -116,6 +116,9 @@ class Page(HTMLParser):
         """What a browser would fetch or run to show the page: scripts, stylesheets, images, frames,
         ``@import`` in a style (links to follow, ``<a href>``, are not loaded)."""
         found = [f"<{e.tag}>" for e in self.elements if e.tag == "script"]
-        found += [f"<{e.tag} {e.attrs.get('src') or e.attrs.get('href')}>" for e in self.elements
-                  if e.tag != "a" and ("src" in e.attrs or "href" in e.attrs)]  # fmt: skip
+        found += [
+            f"<{e.tag} {e.attrs.get('src') or e.attrs.get('href')}>"
+            for e in self.elements
+            if e.tag != "a" and ("src" in e.attrs or "href" in e.attrs)
+        ]
         return found + ["@import" for style in self.find("style") if "@import" in style.text]

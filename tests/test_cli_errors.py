@@ -24,9 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_trialkg(
-    args: list[str], *, fsize: int | None = None, stdout: Path | None = None, env: dict[str, str] | None = None,
+    args: list[str],
+    *,
+    fsize: int | None = None,
+    stdout: Path | None = None,
+    env: dict[str, str] | None = None,
     timeout: float = 120,
-) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
+) -> subprocess.CompletedProcess[bytes]:
     """``python -m kg ARGS`` in a fresh process (files it writes may not grow past ``fsize`` bytes), with the
     environment of this one but buffered output, as from a shell (an unbuffered stdout loses the rest of a
     short write without an error: a limitation of Python's ``-u``, not a failure trialkg could see)."""
@@ -150,54 +154,123 @@ class Case:
 
 
 CASES = [
-    Case("usage: a path that does not exist", lambda t, r: ["validate", str(t / "no.ttl")],
-         ("does not exist", "validate --help`")),
+    Case(
+        "usage: a path that does not exist",
+        lambda t, r: ["validate", str(t / "no.ttl")],
+        ("does not exist", "validate --help`"),
+    ),
     Case("usage: an unknown option", lambda t, r: ["build", "--no-such-option", str(t)], ("No such option",)),
-    Case("usage: an unknown option of trialkg itself", lambda t, r: ["--no-such-option", "queries"],
-         ("No such option",)),
+    Case(
+        "usage: an unknown option of trialkg itself", lambda t, r: ["--no-such-option", "queries"], ("No such option",)
+    ),
     Case("usage: an unknown command", lambda t, r: ["no-such-command"], ("No such command",)),
-    Case("validate: a truncated .nt.gz", lambda t, r: ["validate", _write(t / "cut.nt.gz", _truncated(r))],
-         ("cut.nt.gz", "ends too early")),
-    Case("validate: random bytes named .nt.gz", lambda t, r: ["validate", _write(t / "x.nt.gz", _binary())],
-         ("x.nt.gz", "not valid gzip")),
-    Case("validate: corrupt gzip data", lambda t, r: ["validate", _write(t / "c.nt.gz", _corrupt_gzip(r))],
-         ("c.nt.gz", "gzip")),
+    Case(
+        "validate: a truncated .nt.gz",
+        lambda t, r: ["validate", _write(t / "cut.nt.gz", _truncated(r))],
+        ("cut.nt.gz", "ends too early"),
+    ),
+    Case(
+        "validate: random bytes named .nt.gz",
+        lambda t, r: ["validate", _write(t / "x.nt.gz", _binary())],
+        ("x.nt.gz", "not valid gzip"),
+    ),
+    Case(
+        "validate: corrupt gzip data",
+        lambda t, r: ["validate", _write(t / "c.nt.gz", _corrupt_gzip(r))],
+        ("c.nt.gz", "gzip"),
+    ),
     Case("validate: a binary .ttl", lambda t, r: ["validate", _write(t / "b.ttl", _binary())], ("b.ttl", "not UTF-8")),
-    Case("validate: broken Turtle", lambda t, r: ["validate", _write(t / "bad.ttl", b"<a> <b> ; ; .")],
-         ("bad.ttl", "not valid Turtle")),
-    Case("validate: not an RDF file", lambda t, r: ["validate", _write(t / "q.rq", b"SELECT * {}")],
-         ("q.rq", "unknown RDF syntax")),
+    Case(
+        "validate: broken Turtle",
+        lambda t, r: ["validate", _write(t / "bad.ttl", b"<a> <b> ; ; .")],
+        ("bad.ttl", "not valid Turtle"),
+    ),
+    Case(
+        "validate: not an RDF file",
+        lambda t, r: ["validate", _write(t / "q.rq", b"SELECT * {}")],
+        ("q.rq", "unknown RDF syntax"),
+    ),
     Case("validate: a directory without a dump", lambda t, r: ["validate", str(t)], ("no RDF dump",)),
-    Case("validate: --out under a regular file", lambda t, r: ["validate", str(r), "--out", str(_file(t) / "v")],
-         ("a-file", "not a directory")),
-    Case("build: --out under a regular file", lambda t, r: ["build", str(ROOT / "examples"), "--out",
-         str(_file(t) / "rel"), "--quiet"], ("cannot write the release", "in the way", "choose another --out")),
-    Case("build: files may not grow (RLIMIT_FSIZE, as on a full disk)", lambda t, r: ["build", str(ROOT / "examples"),
-         "--out", str(t / "rel"), "--quiet", "--no-validate"], ("cannot write the release", "nothing was published",
-         "or choose another --out"), fsize=4096),
-    Case("query: a binary .rq file", lambda t, r: ["query", _write(t / "b.rq", _binary()), "--data", str(r)],
-         ("UTF-8",)),
-    Case("query: a release without store/", lambda t, r: ["query", "trial-summary", "--data", _without_store(r, t)],
-         ("store",)),
-    Case("queries: standard output on a file that may not grow", lambda t, r: ["queries", "--format", "json"],
-         ("standard output", "size limit"), fsize=256, stdout="out.json"),
-    Case("analyze: a release without store/", lambda t, r: ["analyze", _without_store(r, t), "--out", str(t / "a")],
-         ("no query index", "rebuild the release")),
-    Case("analyze: a corrupt store/", lambda t, r: ["analyze", _corrupt_store(r, t), "--out", str(t / "a")],
-         ("store: cannot be opened", "rebuild the release")),
-    Case("analyze: a corrupt build-report.json", lambda t, r: ["analyze", _replaced(r, t, "build-report.json",
-         b'{"version": 1'), "--out", str(t / "a")], ("build-report.json: is corrupt", "rebuild")),
-    Case("analyze: a directory that is not a release", lambda t, r: ["analyze", str(t), "--out", str(t / "a")],
-         ("not a trialkg release",)),
-    Case("load: no void.ttl", lambda t, r: ["load", _replaced(r, t, "void.ttl", None), "--endpoint", _refused()],
-         ("void.ttl", "missing", "rebuild")),
-    Case("load: a corrupt void.ttl", lambda t, r: ["load", _replaced(r, t, "void.ttl", b"<a> <b"), "--endpoint",
-         _refused()], ("void.ttl", "not valid Turtle")),
-    Case("load: a truncated dump", lambda t, r: ["load", _replaced(r, t, "trialkg.nt.gz", _truncated(r)),
-         "--endpoint", _refused(), "--retries", "0", "--quiet"], ("trialkg.nt.gz", "ends too early", "acknowledged")),
-    Case("load: a store that refuses connections", lambda t, r: ["load", str(r), "--endpoint", _refused(),
-         "--retries", "0", "--quiet"], ("cannot reach the store", "0 of the release's", "does not answer a count")),
-]  # fmt: skip
+    Case(
+        "validate: --out under a regular file",
+        lambda t, r: ["validate", str(r), "--out", str(_file(t) / "v")],
+        ("a-file", "not a directory"),
+    ),
+    Case(
+        "build: --out under a regular file",
+        lambda t, r: ["build", str(ROOT / "examples"), "--out", str(_file(t) / "rel"), "--quiet"],
+        ("cannot write the release", "in the way", "choose another --out"),
+    ),
+    Case(
+        "build: files may not grow (RLIMIT_FSIZE, as on a full disk)",
+        lambda t, r: ["build", str(ROOT / "examples"), "--out", str(t / "rel"), "--quiet", "--no-validate"],
+        ("cannot write the release", "nothing was published", "or choose another --out"),
+        fsize=4096,
+    ),
+    Case(
+        "query: a binary .rq file", lambda t, r: ["query", _write(t / "b.rq", _binary()), "--data", str(r)], ("UTF-8",)
+    ),
+    Case(
+        "query: a release without store/",
+        lambda t, r: ["query", "trial-summary", "--data", _without_store(r, t)],
+        ("store",),
+    ),
+    Case(
+        "queries: standard output on a file that may not grow",
+        lambda t, r: ["queries", "--format", "json"],
+        ("standard output", "size limit"),
+        fsize=256,
+        stdout="out.json",
+    ),
+    Case(
+        "analyze: a release without store/",
+        lambda t, r: ["analyze", _without_store(r, t), "--out", str(t / "a")],
+        ("no query index", "rebuild the release"),
+    ),
+    Case(
+        "analyze: a corrupt store/",
+        lambda t, r: ["analyze", _corrupt_store(r, t), "--out", str(t / "a")],
+        ("store: cannot be opened", "rebuild the release"),
+    ),
+    Case(
+        "analyze: a corrupt build-report.json",
+        lambda t, r: ["analyze", _replaced(r, t, "build-report.json", b'{"version": 1'), "--out", str(t / "a")],
+        ("build-report.json: is corrupt", "rebuild"),
+    ),
+    Case(
+        "analyze: a directory that is not a release",
+        lambda t, r: ["analyze", str(t), "--out", str(t / "a")],
+        ("not a trialkg release",),
+    ),
+    Case(
+        "load: no void.ttl",
+        lambda t, r: ["load", _replaced(r, t, "void.ttl", None), "--endpoint", _refused()],
+        ("void.ttl", "missing", "rebuild"),
+    ),
+    Case(
+        "load: a corrupt void.ttl",
+        lambda t, r: ["load", _replaced(r, t, "void.ttl", b"<a> <b"), "--endpoint", _refused()],
+        ("void.ttl", "not valid Turtle"),
+    ),
+    Case(
+        "load: a truncated dump",
+        lambda t, r: [
+            "load",
+            _replaced(r, t, "trialkg.nt.gz", _truncated(r)),
+            "--endpoint",
+            _refused(),
+            "--retries",
+            "0",
+            "--quiet",
+        ],
+        ("trialkg.nt.gz", "ends too early", "acknowledged"),
+    ),
+    Case(
+        "load: a store that refuses connections",
+        lambda t, r: ["load", str(r), "--endpoint", _refused(), "--retries", "0", "--quiet"],
+        ("cannot reach the store", "0 of the release's", "does not answer a count"),
+    ),
+]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

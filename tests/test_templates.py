@@ -37,10 +37,7 @@ HTML_TAG = re.compile(rf"<(?:/?(?:{TAGS})(?=[\s>/])|!doctype\b)", re.IGNORECASE)
 #: Escaping by hand: the templates' autoescape does it.
 ESCAPING = re.compile(r"\bhtml\.escape\b|from html import escape|\bmarkupsafe\.escape\b|(?<![\w.])escape\(|\bMarkup\(")
 #: Where a module may still write HTML or mark text safe: why, and what (a pattern every finding there matches).
-ALLOWED = {
-    "kg/serve/metadata.py": ("the SPARQL endpoint's introduction, to move to serve/rdf.html", r"<code>|query editor"),
-    "kg/serve/pages.py": ("Markup() of that introduction, until metadata.py passes a pages.Service", r"^Markup\($"),
-}
+ALLOWED: dict[str, tuple[str, str]] = {}
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
@@ -157,8 +154,12 @@ def _file(h: Hostile, *, media: bool = True) -> ReleaseFile:
 
 def _properties(h: Hostile) -> list[Property]:
     nested = [Property(h.term("nested.predicate"), h("nested.label"), [Value(h.term("nested.value", "iri"))])]
-    values = [Value(h.term("value", "literal")), Value(h.term("long", "literal"), summary=h("summary")),
-              Value(nested=nested), Value(Term("bnode", h("bnode")))]  # fmt: skip
+    values = [
+        Value(h.term("value", "literal")),
+        Value(h.term("long", "literal"), summary=h("summary")),
+        Value(nested=nested),
+        Value(Term("bnode", h("bnode"))),
+    ]
     return [Property(h.term("predicate"), h("label"), values)]
 
 
@@ -168,58 +169,119 @@ def _results(h: Hostile) -> dict[str, Any]:
 
 CONTEXTS: dict[str, Callable[[Hostile], dict[str, Any]]] = {
     "serve/home.html": lambda h: {
-        "base": h("base"), "statistics": [(h("fact"), h("fact.value"))], "starts": [h.term("start")],
-        "dumps": [_file(h, media=False)], "queries": _by_name(_query(h, text=False, params=False)),
+        "base": h("base"),
+        "statistics": [(h("fact"), h("fact.value"))],
+        "starts": [h.term("start")],
+        "dumps": [_file(h, media=False)],
+        "queries": _by_name(_query(h, text=False, params=False)),
         "initial": h("initial"),
-        "examples": {h("example.name"): h("example")}, "config": {"namespaces": [h("namespace")], "labels": {}},
+        "examples": {h("example.name"): h("example")},
+        "config": {"namespaces": [h("namespace")], "labels": {}},
     },
     "serve/resource.html": lambda h: {
-        "title": h("title"), "iri": h("iri"), "types": [h.term("type")], "local": h("local"),
-        "alternates": formats("graph"), "properties": _properties(h),
+        "title": h("title"),
+        "iri": h("iri"),
+        "types": [h.term("type")],
+        "local": h("local"),
+        "alternates": formats("graph"),
+        "properties": _properties(h),
         "terms": [{"anchor": h("anchor"), "curie": h("curie"), "label": h("term.label"), "properties": _properties(h)}],
-        "incoming": {"total": 200, "shown_total": h("total"), "limit": 100, "more": h("more"),
-                     "rows": [(h.term("from"), h.term("property"))]},
+        "incoming": {
+            "total": 200,
+            "shown_total": h("total"),
+            "limit": 100,
+            "more": h("more"),
+            "rows": [(h.term("from"), h.term("property"))],
+        },
     },
     "serve/queries.html": lambda h: {"queries": _by_name(_query(h, text=False))},
     "serve/query.html": lambda h: {
-        "query": _query(h), "values": {},
+        "query": _query(h),
+        "values": {},
         "results": {**_results(h), "query_string": h("qs"), "editor": h("editor")},
     },
     "serve/sparql_results.html": lambda h: {
-        "query": h("query"), "editor": h("editor"), "graph": None, "boolean": None, "count": 2, **_results(h),
+        "query": h("query"),
+        "editor": h("editor"),
+        "graph": None,
+        "boolean": None,
+        "count": 2,
+        **_results(h),
     },
     "serve/downloads.html": lambda h: {"files": [_file(h)]},
     "serve/rdf.html": lambda h: {
-        "title": h("title"), "turtle": h("turtle"), "intro": "",
+        "title": h("title"),
+        "turtle": h("turtle"),
         "service": Service(h("endpoint"), [h("format")], 5.0, 1000),
     },
     "serve/error.html": lambda h: {"error": ApiError(400, h("title"), h("detail"), h("hint"))},
     "validation/report.html": lambda h: {
-        "title": h("title"), "conforms": False, "summary": h("summary"),
-        "groups": [{"severity": h("severity"), "shape": h("shape"), "message": h("message"), "count": 1,
-                    "examples": [{"focus": h("focus"), "path": h("path"), "value": h("value")}]}],
+        "title": h("title"),
+        "conforms": False,
+        "summary": h("summary"),
+        "groups": [
+            {
+                "severity": h("severity"),
+                "shape": h("shape"),
+                "message": h("message"),
+                "count": 1,
+                "examples": [{"focus": h("focus"), "path": h("path"), "value": h("value")}],
+            }
+        ],
     },
     "validation/ontology.html": lambda h: {
         "title": h("title"),
         "meta": {"rows": [(h("meta"), [[_link(h, "meta.value")]])], "description": h("about")},
         "sections": [
-            {"key": h("key"), "name": h("section"), "entries": [
-                {"anchor": h("anchor"), "label": h("label"), "curie": h("curie"), "comment": h("comment"),
-                 "iri": h("iri"), "rows": [(h("row"), [[_link(h, "a"), _link(h, "b")]])]}]},
-            {"key": "schemes", "name": h("schemes"), "entries": [
-                {"name": h("scheme"), "label": h("scheme.label"), "iri": h("scheme.iri"), "definition": h("def"),
-                 "note": h("note"), "users": [[_link(h, "user")]],
-                 "concepts": [{"notation": h("code"), "label": h("concept"), "iri": h("concept.iri"),
-                               "matches": [[_link(h, "match")]]}]}]},
+            {
+                "key": h("key"),
+                "name": h("section"),
+                "entries": [
+                    {
+                        "anchor": h("anchor"),
+                        "label": h("label"),
+                        "curie": h("curie"),
+                        "comment": h("comment"),
+                        "iri": h("iri"),
+                        "rows": [(h("row"), [[_link(h, "a"), _link(h, "b")]])],
+                    }
+                ],
+            },
+            {
+                "key": "schemes",
+                "name": h("schemes"),
+                "entries": [
+                    {
+                        "name": h("scheme"),
+                        "label": h("scheme.label"),
+                        "iri": h("scheme.iri"),
+                        "definition": h("def"),
+                        "note": h("note"),
+                        "users": [[_link(h, "user")]],
+                        "concepts": [
+                            {
+                                "notation": h("code"),
+                                "label": h("concept"),
+                                "iri": h("concept.iri"),
+                                "matches": [[_link(h, "match")]],
+                            }
+                        ],
+                    }
+                ],
+            },
         ],
     },
     "analytics/report.html": lambda h: {
-        "source": h("source"), "studies": 1234, "filters": h("filters"), "top": 3, "files": [h("file")],
+        "source": h("source"),
+        "studies": 1234,
+        "filters": h("filters"),
+        "top": 3,
+        "files": [h("file")],
         "networks": {"columns": [h("column")], "rows": [[h("cell"), ("1,234", "n")]]},
         "pictures": [{"stem": h("stem"), "caption": h("caption")}],
         "tops": [{"stem": h("top"), "title": h("top.title"), "columns": [h("top.column")], "rows": [[h("top.cell")]]}],
     },
-}  # fmt: skip
+}
 
 
 def _by_name(query: CannedQuery) -> dict[str, CannedQuery]:

@@ -30,10 +30,24 @@ from typing import Any
 import pytest
 
 COLUMNS = [
-    "nct_id", "title", "status", "study_type", "phases", "enrollment", "start_date", "completion_date",
-    "lead_sponsor", "lead_sponsor_class", "collaborators", "conditions", "condition_mesh",
-    "interventions", "intervention_types", "countries", "site_count",
-]  # fmt: skip
+    "nct_id",
+    "title",
+    "status",
+    "study_type",
+    "phases",
+    "enrollment",
+    "start_date",
+    "completion_date",
+    "lead_sponsor",
+    "lead_sponsor_class",
+    "collaborators",
+    "conditions",
+    "condition_mesh",
+    "interventions",
+    "intervention_types",
+    "countries",
+    "site_count",
+]
 SEED_NCT = "NCT04282928"
 SHOW = 20  # mismatches shown in a failure message
 
@@ -211,11 +225,25 @@ def read_xml(path: Path) -> Expected:
 # --- the study-page text (the seed) ----------------------------------------------------------------------
 
 _SEED_HEADINGS = [
-    "Study Results", "Basic Information", "Brief Summary", "Related Clinical Trials", "Detailed Description",
-    "Conditions", "Study Design", "Study Groups", "Interventions", "Eligibility Criteria", "Sponsors",
-    "Responsible Party", "Principal Investigators", "Locations", "Countries", "Central Contacts",
-    "Other Identifiers", "More Related Trials",
-]  # fmt: skip
+    "Study Results",
+    "Basic Information",
+    "Brief Summary",
+    "Related Clinical Trials",
+    "Detailed Description",
+    "Conditions",
+    "Study Design",
+    "Study Groups",
+    "Interventions",
+    "Eligibility Criteria",
+    "Sponsors",
+    "Responsible Party",
+    "Principal Investigators",
+    "Locations",
+    "Countries",
+    "Central Contacts",
+    "Other Identifiers",
+    "More Related Trials",
+]
 
 
 def read_seed(path: Path) -> Row:
@@ -333,9 +361,16 @@ def quarantine(corpus_release: Release) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     ("ui", "canonical"),
-    [("D000001249", "D001249"), ("D000086382", "D000086382"), ("D001249", "D001249"), ("D000066490", "D066490"),
-     ("D000066491", "D000066491"), ("C000588999", "C588999"), ("C000589000", "C000589000")],
-)  # fmt: skip
+    [
+        ("D000001249", "D001249"),
+        ("D000086382", "D000086382"),
+        ("D001249", "D001249"),
+        ("D000066490", "D066490"),
+        ("D000066491", "D000066491"),
+        ("C000588999", "C588999"),
+        ("C000589000", "C000589000"),
+    ],
+)
 def test_own_mesh_canonicalisation(ui: str, canonical: str) -> None:
     assert canonical_mesh(ui) == canonical
 

@@ -130,17 +130,30 @@ def analyze(
             written.append(export.write_nodes(measured[name], work))
         written.append(export.write_similar(data, similar, work))
         written += rdf.write(work, base, rdf.quads(base, data, measured, similar))
-        summary = {"source": label, "base": base, "studies": len(data.studies), "filters": data.filters.describe(),
-                   "analytics_graph": rdf.analytics_graph(base)}  # fmt: skip
+        summary = {
+            "source": label,
+            "base": base,
+            "studies": len(data.studies),
+            "filters": data.filters.describe(),
+            "analytics_graph": rdf.analytics_graph(base),
+        }
         written += export.write_tables(measured, top, work, summary)
         stage("exports")
         pictures = plots.plot_all(data, built, measured, work) if draw else []
         stage("plots")
         names = sorted(p.name for p in written + pictures)
         written.append(
-            report.write_report(work, source=label, filters=data.filters.describe(), studies=len(data.studies),
-                                metrics=measured, plots=[p.name for p in pictures], files=names, top=top)
-        )  # fmt: skip
+            report.write_report(
+                work,
+                source=label,
+                filters=data.filters.describe(),
+                studies=len(data.studies),
+                metrics=measured,
+                plots=[p.name for p in pictures],
+                files=names,
+                top=top,
+            )
+        )
         stage("report")
         analysis.files = sorted(p.name for p in written + pictures)
     return analysis

@@ -34,10 +34,17 @@ def write_graph(graph: nx.Graph, out: Path) -> list[Path]:
     nx.write_gexf(graph, paths[1])
     nodes = graph.nodes
     rows: list[dict[str, object]] = [
-        {"source": a, "source_kind": nodes[a]["kind"], "source_name": nodes[a]["name"],
-         "target": b, "target_kind": nodes[b]["kind"], "target_name": nodes[b]["name"], "weight": w}
+        {
+            "source": a,
+            "source_kind": nodes[a]["kind"],
+            "source_name": nodes[a]["name"],
+            "target": b,
+            "target_kind": nodes[b]["kind"],
+            "target_name": nodes[b]["name"],
+            "weight": w,
+        }
         for a, b, w in graph.edges(data="weight")
-    ]  # fmt: skip
+    ]
     rows.sort(key=lambda r: (-float(r["weight"]), str(r["source"]), str(r["target"])))  # type: ignore[arg-type]
     _write_csv(paths[2], EDGE_COLUMNS, rows)
     return paths
@@ -58,11 +65,19 @@ def write_similar(data: Extract, similar: dict[str, list[Similar]], out: Path) -
     path = out / "similar-studies.csv"
     nct = {iri: s.nct_id for iri, s in data.studies.items()}
     rows: list[dict[str, object]] = [
-        {"study": s.study, "nct_id": nct[s.study], "rank": s.rank, "similar_study": s.other,
-         "similar_nct_id": nct[s.other], "score": round(s.score, 6), "shared": len(s.shared),
-         "shared_features": "|".join(data.nodes[f].name for f in s.shared)}
-        for study in sorted(similar, key=nct.__getitem__) for s in similar[study]
-    ]  # fmt: skip
+        {
+            "study": s.study,
+            "nct_id": nct[s.study],
+            "rank": s.rank,
+            "similar_study": s.other,
+            "similar_nct_id": nct[s.other],
+            "score": round(s.score, 6),
+            "shared": len(s.shared),
+            "shared_features": "|".join(data.nodes[f].name for f in s.shared),
+        }
+        for study in sorted(similar, key=nct.__getitem__)
+        for s in similar[study]
+    ]
     _write_csv(path, SIMILAR_COLUMNS, rows)
     return path
 
@@ -70,22 +85,44 @@ def write_similar(data: Extract, similar: dict[str, list[Similar]], out: Path) -
 #: The top-k tables: file stem -> (title, network, ranked by, kind of node or None for all).
 TOP_TABLES: dict[str, tuple[str, str, str, str | None]] = {
     "top-collaborating-sponsors": (
-        "Organisations by studies with partners (collaboration, weighted degree)", "collaboration",
-        "weighted_degree", None,
+        "Organisations by studies with partners (collaboration, weighted degree)",
+        "collaboration",
+        "weighted_degree",
+        None,
     ),
-    "top-partnered-sponsors": ("Organisations by number of partners (collaboration, degree)", "collaboration",
-                               "degree", None),
+    "top-partnered-sponsors": (
+        "Organisations by number of partners (collaboration, degree)",
+        "collaboration",
+        "degree",
+        None,
+    ),
     "top-pagerank-sponsors": ("Organisations by PageRank (collaboration)", "collaboration", "pagerank", None),
     "top-brokers": ("Organisations between others (collaboration, betweenness)", "collaboration", "betweenness", None),
-    "top-sponsors": ("Sponsors by studies of interventions (sponsor-intervention, weighted degree)",
-                          "sponsor-intervention", "weighted_degree", "organisation"),
-    "top-interventions": ("Interventions by sponsors' studies (sponsor-intervention, weighted degree)",
-                          "sponsor-intervention", "weighted_degree", "intervention"),
-    "top-conditions": ("Conditions (MeSH) by studies of interventions (condition-intervention, weighted degree)",
-                       "condition-intervention", "weighted_degree", "condition"),
-    "top-condition-interventions": ("Interventions by studies of conditions (condition-intervention, weighted degree)",
-                                    "condition-intervention", "weighted_degree", "intervention"),
-}  # fmt: skip
+    "top-sponsors": (
+        "Sponsors by studies of interventions (sponsor-intervention, weighted degree)",
+        "sponsor-intervention",
+        "weighted_degree",
+        "organisation",
+    ),
+    "top-interventions": (
+        "Interventions by sponsors' studies (sponsor-intervention, weighted degree)",
+        "sponsor-intervention",
+        "weighted_degree",
+        "intervention",
+    ),
+    "top-conditions": (
+        "Conditions (MeSH) by studies of interventions (condition-intervention, weighted degree)",
+        "condition-intervention",
+        "weighted_degree",
+        "condition",
+    ),
+    "top-condition-interventions": (
+        "Interventions by studies of conditions (condition-intervention, weighted degree)",
+        "condition-intervention",
+        "weighted_degree",
+        "intervention",
+    ),
+}
 
 
 def tops(metrics: dict[str, NetworkMetrics], k: int) -> dict[str, dict[str, object]]:

@@ -92,9 +92,13 @@ class Filters:
         for var, scheme, codes, pattern in (
             ("f_phase", "phase", self.phases, "?study tkg:phase ?f_phase ."),
             ("f_status", "status", self.statuses, "?study tkg:overallStatus ?f_status ."),
-            ("f_class", "sponsor-class", self.sponsor_classes,
-             "?study tkg:sponsorRole ?f_lead . ?f_lead a tkg:LeadSponsorRole ; tkg:agencyClass ?f_class ."),
-        ):  # fmt: skip
+            (
+                "f_class",
+                "sponsor-class",
+                self.sponsor_classes,
+                "?study tkg:sponsorRole ?f_lead . ?f_lead a tkg:LeadSponsorRole ; tkg:agencyClass ?f_class .",
+            ),
+        ):
             if codes:
                 parts.append(values(var, (ox.NamedNode(f"{VOCAB}{scheme}/{code}") for code in codes)))
                 parts.append(pattern)

@@ -21,8 +21,16 @@ BETWEENNESS_SAMPLES = 500
 BETWEENNESS_ON = ("collaboration",)
 #: The columns of a node table, in order.
 NODE_COLUMNS = (
-    "iri", "kind", "name", "degree", "weighted_degree", "pagerank", "betweenness", "component", "community",
-)  # fmt: skip
+    "iri",
+    "kind",
+    "name",
+    "degree",
+    "weighted_degree",
+    "pagerank",
+    "betweenness",
+    "component",
+    "community",
+)
 
 
 @dataclass

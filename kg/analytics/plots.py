@@ -45,19 +45,30 @@ def top_sponsors_network(graph: nx.Graph, metrics: NetworkMetrics, out: Path, to
         pos = nx.spring_layout(sub, weight="weight", seed=7, k=1.6 / max(1, sub.number_of_nodes()) ** 0.5)
         strength = [float(sub.degree(n, weight="weight")) for n in sub]
         biggest = max(strength) or 1.0
-        widths = [0.6 + 4.0 * w / max(1, max((w for *_, w in sub.edges(data="weight")), default=1))
-                  for *_, w in sub.edges(data="weight")]  # fmt: skip
+        widths = [
+            0.6 + 4.0 * w / max(1, max((w for *_, w in sub.edges(data="weight")), default=1))
+            for *_, w in sub.edges(data="weight")
+        ]
         nx.draw_networkx_edges(sub, pos, ax=ax, width=widths, edge_color="#8a8a8a", alpha=0.55)
         nx.draw_networkx_nodes(
-            sub, pos, ax=ax, node_size=[120 + 1400 * s / biggest for s in strength],
-            node_color=[metrics.table[n]["community"] for n in sub], cmap="tab10", vmin=0, vmax=9,
-            edgecolors="#333333", linewidths=0.6,
-        )  # fmt: skip
+            sub,
+            pos,
+            ax=ax,
+            node_size=[120 + 1400 * s / biggest for s in strength],
+            node_color=[metrics.table[n]["community"] for n in sub],
+            cmap="tab10",
+            vmin=0,
+            vmax=9,
+            edgecolors="#333333",
+            linewidths=0.6,
+        )
         nx.draw_networkx_labels(sub, pos, ax=ax, labels={n: _short(sub.nodes[n]["name"]) for n in sub}, font_size=7)
     else:
         ax.text(0.5, 0.5, "no organisation sponsors a study with a partner", ha="center", transform=ax.transAxes)
-    ax.set_title(f"Collaboration among the top {sub.number_of_nodes()} organisations "
-                 "(size: studies with partners; colour: community)")  # fmt: skip
+    ax.set_title(
+        f"Collaboration among the top {sub.number_of_nodes()} organisations "
+        "(size: studies with partners; colour: community)"
+    )
     ax.set_axis_off()
     return _save(fig, out, "top-sponsors-network")
 

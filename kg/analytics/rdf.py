@@ -65,8 +65,12 @@ def quads(
         add(network, RDF.type, TKG.Network)
         add(network, RDFS.label, ox.Literal(f"{name} network", language="en"))
         add(network, DCTERMS.description, ox.Literal(NETWORKS[name], language="en"))
-        for prop, value in (("nodeCount", m.nodes), ("edgeCount", m.edges), ("componentCount", m.components),
-                            ("communityCount", m.communities)):  # fmt: skip
+        for prop, value in (
+            ("nodeCount", m.nodes),
+            ("edgeCount", m.edges),
+            ("componentCount", m.components),
+            ("communityCount", m.communities),
+        ):
             add(network, TKG[prop], _integer(value))
         add(network, TKG.modularity, _decimal(m.modularity))
         for iri, row in m.table.items():
@@ -103,7 +107,9 @@ def write(out: Path, base: str, found: list[ox.Quad]) -> list[Path]:
     text = "".join(sorted({f"{q} .\n" for q in found}))  # str(quad) is the quad in N-Quads
     with nquads.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", filename="", mtime=0) as packed:
         packed.write(text.encode("utf-8"))
-    prefixes = {**{k: PREFIXES[k] for k in ("tkg", "rdf", "rdfs", "xsd", "dcterms", "mesh")},
-                **{name: Iris(base).space(name) for name in ("trial", "org", "intervention", "analytics")}}
+    prefixes = {
+        **{k: PREFIXES[k] for k in ("tkg", "rdf", "rdfs", "xsd", "dcterms", "mesh")},
+        **{name: Iris(base).space(name) for name in ("trial", "org", "intervention", "analytics")},
+    }
     ox.serialize(sorted(found, key=str), str(trig), format=ox.RdfFormat.TRIG, prefixes=prefixes)
     return [nquads, trig]

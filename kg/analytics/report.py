@@ -49,9 +49,11 @@ def write_report(
     """Write ``report.html`` in ``out``; ``plots`` and ``files`` are names relative to ``out``."""
     networks = _table(
         ["network", "what", "nodes", "edges", "components", "largest component", "communities", "modularity"],
-        [[name, NETWORKS[name], m.nodes, m.edges, m.components, m.largest_component, m.communities, m.modularity]
-         for name, m in metrics.items()],
-    )  # fmt: skip
+        [
+            [name, NETWORKS[name], m.nodes, m.edges, m.components, m.largest_component, m.communities, m.modularity]
+            for name, m in metrics.items()
+        ],
+    )
     pictures = [
         {"stem": stem, "caption": _CAPTIONS.get(stem, stem)}
         for stem in (p[: -len(".png")] for p in plots if p.endswith(".png"))

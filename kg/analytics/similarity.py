@@ -38,9 +38,7 @@ def features(data: Extract) -> dict[str, frozenset[str]]:
     }
 
 
-def most_similar(
-    data: Extract, k: int = 10, max_postings: int = DEFAULT_MAX_POSTINGS
-) -> dict[str, list[Similar]]:
+def most_similar(data: Extract, k: int = 10, max_postings: int = DEFAULT_MAX_POSTINGS) -> dict[str, list[Similar]]:
     """Up to ``k`` most similar studies of each study (studies without features have none)."""
     feats = features(data)
     postings: dict[str, list[str]] = {}

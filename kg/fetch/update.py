@@ -27,6 +27,7 @@ from kg.fetch.client import ApiClient
 from kg.fetch.fetch import collect, data_version
 from kg.fetch.paging import PAGE_SIZE, Query, nct_of, pages
 from kg.fetch.writer import FetchDir
+from kg.publish.build import build
 from kg.publish.release import read_report
 from kg.transport import Retry
 
@@ -113,8 +114,15 @@ def _refresh(api: ApiClient, source: dict[str, Any], result: UpdateResult, progr
         result.written += done.manifest["count"]
         return
     query = Query.from_record(manifest["query"] or {})
-    changes = collect(api, directory, query.later(result.since[:10]), result.data_timestamp, progress=progress,
-                      page_size=page_size, desc="changes")  # fmt: skip
+    changes = collect(
+        api,
+        directory,
+        query.later(result.since[:10]),
+        result.data_timestamp,
+        progress=progress,
+        page_size=page_size,
+        desc="changes",
+    )
     selected = selection(api, query.everything(), page_size)
     gone = sorted(directory.present() - selected - changes.ids)
     withdrawn = [_why(api, directory, nct, len(gone) <= LOOKUPS) for nct in gone]
@@ -178,8 +186,6 @@ def _rebuild(
 ) -> Any:
     """The release built again from its recorded inputs, against itself, from where it was first built (the
     inputs' locations are part of each study's provenance, so they must read the same)."""
-    from kg.publish.build import build
-
     out = os.path.abspath(release)
     cwd = next((s.get("cwd") for s in fetched if s.get("cwd")), None)
     place = contextlib.chdir(cwd) if cwd and Path(cwd).is_dir() else contextlib.nullcontext()

@@ -18,14 +18,51 @@ from kg.model import Intervention, MeshTerm
 from kg.naming import mesh_ui
 
 SALTS = {
-    "hydrochloride", "hcl", "dihydrochloride", "sodium", "potassium", "calcium", "magnesium",
-    "mesylate", "mesilate", "maleate", "sulfate", "sulphate", "citrate", "tartrate", "besylate",
-    "besilate", "fumarate", "acetate", "phosphate", "succinate", "bromide", "hydrobromide", "tosylate",
-}  # fmt: skip
+    "hydrochloride",
+    "hcl",
+    "dihydrochloride",
+    "sodium",
+    "potassium",
+    "calcium",
+    "magnesium",
+    "mesylate",
+    "mesilate",
+    "maleate",
+    "sulfate",
+    "sulphate",
+    "citrate",
+    "tartrate",
+    "besylate",
+    "besilate",
+    "fumarate",
+    "acetate",
+    "phosphate",
+    "succinate",
+    "bromide",
+    "hydrobromide",
+    "tosylate",
+}
 FORMS = {
-    "tablet", "tablets", "capsule", "capsules", "injection", "injections", "oral", "solution",
-    "infusion", "iv", "po", "sc", "im", "dose", "doses", "film", "coated", "extended", "release",
-}  # fmt: skip
+    "tablet",
+    "tablets",
+    "capsule",
+    "capsules",
+    "injection",
+    "injections",
+    "oral",
+    "solution",
+    "infusion",
+    "iv",
+    "po",
+    "sc",
+    "im",
+    "dose",
+    "doses",
+    "film",
+    "coated",
+    "extended",
+    "release",
+}
 _DOSE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:mg|mcg|ug|µg|g|ml|iu|units?|%|mmol|mg/kg|mg/m2|mg/ml)(?:/\w+)?(?=\s|$)")
 
 

@@ -45,18 +45,50 @@ THRESHOLD = 92.0
 WORD_THRESHOLD = 90.0
 #: Words that tell institutions apart however close they are spelt: they must match exactly.
 CONTRASTS = {
-    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "northern",
-    "southern", "eastern", "western", "central", "first", "second", "third", "upper", "lower", "new",
-}  # fmt: skip
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "first",
+    "second",
+    "third",
+    "upper",
+    "lower",
+    "new",
+}
 ABBREVIATIONS = {
-    "univ": "university", "universtiy": "university", "hosp": "hospital", "ctr": "center",
-    "cntr": "center", "centre": "center", "inst": "institute", "natl": "national", "nat": "national",
-    "intl": "international", "med": "medical", "st": "saint", "ste": "sainte", "dept": "department",
-    "assoc": "association", "coll": "college", "gen": "general", "res": "research", "mt": "mount",
-}  # fmt: skip
+    "univ": "university",
+    "universtiy": "university",
+    "hosp": "hospital",
+    "ctr": "center",
+    "cntr": "center",
+    "centre": "center",
+    "inst": "institute",
+    "natl": "national",
+    "nat": "national",
+    "intl": "international",
+    "med": "medical",
+    "st": "saint",
+    "ste": "sainte",
+    "dept": "department",
+    "assoc": "association",
+    "coll": "college",
+    "gen": "general",
+    "res": "research",
+    "mt": "mount",
+}
 #: Legal forms that do not tie the organisation to one country (``GmbH``, ``K.K.``, ``B.V.``, ``S.A.``
 #: name national subsidiaries -- ``AstraZeneca K.K.`` is not ``AstraZeneca`` -- and are kept).
-LEGAL_FORMS = {"inc", "incorporated", "llc", "corp", "corporation", "co", "ltd", "limited", "plc"}  # fmt: skip
+LEGAL_FORMS = {"inc", "incorporated", "llc", "corp", "corporation", "co", "ltd", "limited", "plc"}
 
 
 def _words(text: str) -> list[str]:

@@ -89,9 +89,15 @@ def org_report(studies: Iterable[Study], lexicon: Lexicon) -> OrgReport:
         merged[final] = merged.get(final, False) or linked
     local = {variants.get(k, k) for k in local}
     return OrgReport(
-        len(seen), len(before), len(keyed), len(merged), sum(merged.values()), variants,
-        len(local), sum(merged[k] for k in local),
-    )  # fmt: skip
+        len(seen),
+        len(before),
+        len(keyed),
+        len(merged),
+        sum(merged.values()),
+        variants,
+        len(local),
+        sum(merged[k] for k in local),
+    )
 
 
 def write_variants(variants: dict[str, str], path: str) -> None:

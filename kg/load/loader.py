@@ -156,8 +156,9 @@ class Loader:
 
     def _endpoint(self, timeout: float, retry: Retry) -> RemoteEndpoint:
         graph, per_study = self.target.graph, self.target.per_study
-        return RemoteEndpoint(self.endpoints, graph=graph, per_study=per_study, auth=self.client.auth,
-                              timeout=timeout, retry=retry)  # fmt: skip
+        return RemoteEndpoint(
+            self.endpoints, graph=graph, per_study=per_study, auth=self.client.auth, timeout=timeout, retry=retry
+        )
 
     # -- the two operations ------------------------------------------------------------------------------
 

@@ -65,6 +65,7 @@ def build(
     strict: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     engine: str = DEFAULT_ENGINE,
+    contact_details: bool = False,
 ) -> BuildSummary:
     """Build a release of ``inputs`` into ``out`` and return the summary (also in build-report.json).
 
@@ -76,9 +77,11 @@ def build(
     while parsing, mapping or validating one record) ends the build instead of quarantining the record."""
     started, clock = datetime.now(UTC), time.monotonic()
     summary = BuildSummary(started=started.isoformat(timespec="seconds"), previous=previous)
-    mapper = Mapper(base, lexicon=load_all(lexicons or []))  # lexicons: kg.linking.lexicon
+    mapper = Mapper(base, lexicon=load_all(lexicons or []), contact_details=contact_details)  # kg.linking.lexicon
     base = mapper.base
-    print_ = fingerprint(base, [f"lexicon {file_digest(path)}" for path in lexicons or []])
+    settings = [f"lexicon {file_digest(path)}" for path in lexicons or []]
+    settings += ["contact details"] if contact_details else []
+    print_ = fingerprint(base, settings)  # studies mapped with other settings are never reused
     options = Options(endpoint_url, release_version, download_url, publisher)
     with layout.atomic_directory(out) as work:
         (work / layout.QUARANTINE).mkdir()

@@ -47,10 +47,10 @@ def _outcome(mapper: Mapper, study: Study) -> Outcome:
         return exc
 
 
-def _start_worker(base: str, lexicons: list[str]) -> None:
+def _start_worker(base: str, lexicons: list[str], contact_details: bool) -> None:
     global _mapper
     _exit_with_parent()
-    _mapper = Mapper(base, lexicon=load_all(lexicons))
+    _mapper = Mapper(base, lexicon=load_all(lexicons), contact_details=contact_details)
 
 
 def _map_chunk(studies: list[Study]) -> list[Outcome]:
@@ -78,7 +78,7 @@ def converted(
         yield from ((record, _local(mapper, record, reused)) for record, reused in items)
         return
     context = multiprocessing.get_context("spawn")
-    start = (mapper.base, lexicons)
+    start = (mapper.base, lexicons, mapper.contact_details)
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=start) as pool:
         window: deque[tuple[list[tuple[Parsed, Content | None]], Future[list[Outcome]]]] = deque()
         for chunk in _chunks(items):

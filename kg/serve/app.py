@@ -138,8 +138,9 @@ def listen(host: str, port: int) -> socket.socket:
         return socket.create_server((host, port), family=family, backlog=2048)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            raise ServeError(f"port {port} on {host} is in use; stop what listens there or give --port N "
-                             "(--port 0 picks a free one)") from exc  # fmt: skip
+            raise ServeError(
+                f"port {port} on {host} is in use; stop what listens there or give --port N (--port 0 picks a free one)"
+            ) from exc
         raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror}; check --host and --port") from exc
 
 

@@ -89,8 +89,14 @@ class GuardedH11Protocol(H11Protocol):
         super().connection_made(transport)
         if len(self.connections) > self.limits.max_connections:
             DROPS.add("over the connection limit")
-            transport.write(raw_response(503, "Too many connections", "the server has all the connections it takes",
-                                         "Try again in a few seconds."))  # fmt: skip
+            transport.write(
+                raw_response(
+                    503,
+                    "Too many connections",
+                    "the server has all the connections it takes",
+                    "Try again in a few seconds.",
+                )
+            )
             transport.close()
             return
         self._arm(self.limits.header_seconds, "requests too slow to send their headers")

@@ -84,10 +84,15 @@ def listing(request: Request) -> Response:
     if wants_html(request):
         return HTMLResponse(pages.downloads_page(site), headers={"Vary": "Accept"})
     files = [
-        {"name": f.name, "url": str(request.url_for("download", name=f.name)), "size": f.size,
-         "media_type": f.media_type, "description": f.description}
+        {
+            "name": f.name,
+            "url": str(request.url_for("download", name=f.name)),
+            "size": f.size,
+            "media_type": f.media_type,
+            "description": f.description,
+        }
         for f in site.files.values()
-    ]  # fmt: skip
+    ]
     return JSONResponse({"files": files}, headers={"Vary": "Accept"})
 
 

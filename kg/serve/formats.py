@@ -27,19 +27,41 @@ class Format:
 
 #: Every format the server answers in: content type <-> format parameter <-> serializer, in one table.
 FORMATS: tuple[Format, ...] = (
-    Format("results", "json", "application/sparql-results+json", "JSON", "SPARQL_Results_JSON", ".srj",
-           ("srj", "application/json")),
-    Format("results", "xml", "application/sparql-results+xml", "XML", "SPARQL_Results_XML", ".srx",
-           ("srx", "application/xml", "text/xml")),
+    Format(
+        "results",
+        "json",
+        "application/sparql-results+json",
+        "JSON",
+        "SPARQL_Results_JSON",
+        ".srj",
+        ("srj", "application/json"),
+    ),
+    Format(
+        "results",
+        "xml",
+        "application/sparql-results+xml",
+        "XML",
+        "SPARQL_Results_XML",
+        ".srx",
+        ("srx", "application/xml", "text/xml"),
+    ),
     Format("results", "csv", "text/csv", "CSV", "SPARQL_Results_CSV", ".csv"),
     Format("results", "tsv", "text/tab-separated-values", "TSV", "SPARQL_Results_TSV", ".tsv"),
     Format("graph", "turtle", "text/turtle", "TURTLE", "Turtle", ".ttl", ("ttl", "application/x-turtle")),
-    Format("graph", "ntriples", "application/n-triples", "N_TRIPLES", "N-Triples", ".nt",
-           ("nt", "n-triples", "text/plain")),
-    Format("graph", "jsonld", "application/ld+json", "JSON_LD", "JSON-LD", ".jsonld",
-           ("json-ld", "json", "application/json")),
+    Format(
+        "graph", "ntriples", "application/n-triples", "N_TRIPLES", "N-Triples", ".nt", ("nt", "n-triples", "text/plain")
+    ),
+    Format(
+        "graph",
+        "jsonld",
+        "application/ld+json",
+        "JSON_LD",
+        "JSON-LD",
+        ".jsonld",
+        ("json-ld", "json", "application/json"),
+    ),
     Format("graph", "rdfxml", "application/rdf+xml", "RDF_XML", "RDF_XML", ".rdf", ("rdf", "xml")),
-)  # fmt: skip
+)
 
 HTML = "text/html"
 
@@ -75,8 +97,11 @@ def negotiate(accept: str, offers: Sequence[str]) -> str | None:
     best, best_q = None, 0.0
     for offer in offers:
         kind = offer.split("/")[0]
-        matches = [(2 if m == offer else 1 if m == f"{kind}/*" else 0, q) for m, q in ranges
-                   if m in (offer, f"{kind}/*", "*/*")]  # fmt: skip
+        matches = [
+            (2 if m == offer else 1 if m == f"{kind}/*" else 0, q)
+            for m, q in ranges
+            if m in (offer, f"{kind}/*", "*/*")
+        ]
         quality = max(matches)[1] if matches else 0.0
         if quality > best_q:
             best, best_q = offer, quality

@@ -49,11 +49,17 @@ def service_triples(endpoint: str, site: Site) -> list[ox.Triple]:
     features = {
         "read-only": ("read-only", "SPARQL Update is refused with 403.", None),
         "no-federation": ("no federated query", "SERVICE is refused with 403: the server fetches no URLs.", None),
-        "timeout": ("query timeout (seconds)", "A query running longer is stopped and answered with 503.",
-                    ox.Literal(f"{site.timeout:g}", datatype=_n(PREFIXES["xsd"] + "decimal"))),
-        "result-limit": ("result limit", "A query giving more solutions or triples is answered with 422.",
-                         _int(site.max_results)),
-    }  # fmt: skip
+        "timeout": (
+            "query timeout (seconds)",
+            "A query running longer is stopped and answered with 503.",
+            ox.Literal(f"{site.timeout:g}", datatype=_n(PREFIXES["xsd"] + "decimal")),
+        ),
+        "result-limit": (
+            "result limit",
+            "A query giving more solutions or triples is answered with 422.",
+            _int(site.max_results),
+        ),
+    }
     out = [
         _t(endpoint, rdf + "type", SD + "Service"),
         _t(endpoint, SD + "endpoint", endpoint),
@@ -81,7 +87,9 @@ def service_triples(endpoint: str, site: Site) -> list[ox.Triple]:
     return out
 
 
-def _answer(request: Request, site: Site, triples: list[ox.Triple], title: str, intro: str = "") -> Response:
+def _answer(
+    request: Request, site: Site, triples: list[ox.Triple], title: str, service: pages.Service | None = None
+) -> Response:
     """``triples`` in the format ``Accept`` prefers (Turtle by default), or as a page for browsers."""
     graph = formats("graph")
     media = negotiate(request.headers.get("accept", ""), [f.media_type for f in graph] + [HTML])
@@ -89,21 +97,14 @@ def _answer(request: Request, site: Site, triples: list[ox.Triple], title: str, 
     prefixes = {**site.prefixes, **META_PREFIXES}
     if fmt is None:
         turtle = write_graph(triples, "TURTLE", prefixes).decode()
-        return HTMLResponse(pages.rdf_page(title, turtle, intro), headers={"Vary": "Accept"})
+        return HTMLResponse(pages.rdf_page(title, turtle, service), headers={"Vary": "Accept"})
     return Response(write_graph(triples, fmt.ox, prefixes), media_type=fmt.media_type, headers={"Vary": "Accept"})
 
 
 def service_description(request: Request, site: Site) -> Response:
     endpoint = str(request.url_for("sparql"))
-    names = ", ".join(f.name for f in FORMATS)
-    intro = (
-        f"<p>A read-only SPARQL 1.1 endpoint at <code>{endpoint}</code>: GET <code>?query=</code>, POST a form "
-        "with <code>query=</code> or POST <code>application/sparql-query</code>. Results by <code>Accept</code> "
-        f"or <code>format=</code> ({names}). Queries stop after {site.timeout:g} s and may give at most "
-        f'{site.max_results:,} rows or triples. Try the <a href="/#editor">query editor</a>. '
-        "Its service description:</p>"
-    )
-    return _answer(request, site, service_triples(endpoint, site), "SPARQL endpoint", intro)
+    service = pages.Service(endpoint, [f.name for f in FORMATS], site.timeout, site.max_results)
+    return _answer(request, site, service_triples(endpoint, site), "SPARQL endpoint", service)
 
 
 def void_triples(request: Request, site: Site) -> list[ox.Triple]:

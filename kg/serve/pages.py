@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from markupsafe import Markup
 
 from kg import query as q
 from kg.serve.formats import formats
@@ -204,10 +203,9 @@ def downloads_page(site: Site) -> str:
     return render("serve/downloads.html", files=list(site.files.values()))
 
 
-def rdf_page(title: str, turtle: str, intro: str = "", *, service: Service | None = None) -> str:
-    """RDF shown as Turtle, after what ``service`` says of the endpoint (or ``intro``, HTML)."""
-    # ``intro`` is the HTML kg/serve/metadata.py still builds; once it passes ``service`` instead, this goes.
-    return render("serve/rdf.html", title=title, turtle=turtle, service=service, intro=Markup(intro))
+def rdf_page(title: str, turtle: str, service: Service | None = None) -> str:
+    """RDF shown as Turtle, after what ``service`` says of the SPARQL endpoint (for its description)."""
+    return render("serve/rdf.html", title=title, turtle=turtle, service=service)
 
 
 def error_page(error: ApiError) -> str:

@@ -303,4 +303,3 @@ def _location(loc: J) -> Location:
         lon=geo.get("lon"),
         contacts=[_contact(c) for c in _objs(loc, "contacts")],
     )
-

@@ -23,14 +23,24 @@ from kg.validation.terms import LANG_STRING, XSD_STRING, Term, from_rdflib, to_r
 #: One failure: (shape, focus node, value node or None, constraint component).
 Failure = tuple[Shape, Term, Term | None, str]
 _VALUE_TYPES: dict[Any, type | tuple[type, ...]] = {
-    XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
-    XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date, XSD.time: time, XSD.dateTime: datetime,
-}  # fmt: skip
+    XSD.string: (str, bytes),
+    RDF.langString: (str, bytes),
+    XSD.integer: int,
+    XSD.float: float,
+    XSD.decimal: Decimal,
+    XSD.boolean: bool,
+    XSD.date: date,
+    XSD.time: time,
+    XSD.dateTime: datetime,
+}
 _KINDS: dict[Node, tuple[type, ...]] = {
-    SH.IRI: (ox.NamedNode,), SH.BlankNode: (ox.BlankNode,), SH.Literal: (ox.Literal,),
-    SH.BlankNodeOrIRI: (ox.BlankNode, ox.NamedNode), SH.BlankNodeOrLiteral: (ox.BlankNode, ox.Literal),
+    SH.IRI: (ox.NamedNode,),
+    SH.BlankNode: (ox.BlankNode,),
+    SH.Literal: (ox.Literal,),
+    SH.BlankNodeOrIRI: (ox.BlankNode, ox.NamedNode),
+    SH.BlankNodeOrLiteral: (ox.BlankNode, ox.Literal),
     SH.IRIOrLiteral: (ox.NamedNode, ox.Literal),
-}  # fmt: skip
+}
 
 
 class Data(Protocol):

@@ -115,9 +115,7 @@ class FastValidator:
         self.shapes, self.files = load_shapes(shapes)
         self.model = ShapesModel(self.shapes)
         self.top = self.model.top()
-        self.sparql = [
-            SparqlConstraint(self.shapes, shape, node) for shape in self.top for node in shape.sparql
-        ]  # fmt: skip
+        self.sparql = [SparqlConstraint(self.shapes, shape, node) for shape in self.top for node in shape.sparql]
         for shape in self.model.shapes.values():
             if shape.sparql and shape not in self.top:
                 SparqlConstraint(self.shapes, shape, shape.sparql[0])  # refuses what it cannot compile

@@ -39,10 +39,24 @@ CONSTRAINTS: dict[Node, str] = {
 }
 #: Predicates of a shape that are not constraints of their own (or are read with one).
 OTHERS = {
-    *TARGETS, SH.path, SH.severity, SH.message, SH.name, SH.description, SH.deactivated, SH.order, SH.group,
-    SH.flags, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint, SH.property,
-    SH.sparql, SH.declare, SH.defaultValue,
-}  # fmt: skip
+    *TARGETS,
+    SH.path,
+    SH.severity,
+    SH.message,
+    SH.name,
+    SH.description,
+    SH.deactivated,
+    SH.order,
+    SH.group,
+    SH.flags,
+    SH.qualifiedMinCount,
+    SH.qualifiedMaxCount,
+    SH.qualifiedValueShapesDisjoint,
+    SH.property,
+    SH.sparql,
+    SH.declare,
+    SH.defaultValue,
+}
 
 
 class NotCompiled(ValidationError):

@@ -20,8 +20,9 @@ def _run(*args: str) -> tuple[int, str, str]:
 
 def test_analyze_a_release_with_filters(known: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    code, stdout, _ = _run(str(known), "--out", str(out), "--sponsor-class", "INDUSTRY", "--phase", "PHASE1",
-                           "--no-plots", "--quiet")  # fmt: skip
+    code, stdout, _ = _run(
+        str(known), "--out", str(out), "--sponsor-class", "INDUSTRY", "--phase", "PHASE1", "--no-plots", "--quiet"
+    )
     assert code == 0, stdout
     document = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert document["studies"] == 1  # NCT00000003: Acme Pharma (industry) alone, phase 1
@@ -59,8 +60,16 @@ def test_analyze_a_remote_endpoint_gives_the_same_graphs(known: Path, tmp_path: 
 
     server = Server(known, "--workers", "1")
     try:
-        code, stdout, stderr = _run("--endpoint", f"{server.url}/sparql", "--store", "sparql",
-                                    "--out", str(tmp_path / "remote"), "--no-plots", "--quiet")  # fmt: skip
+        code, stdout, stderr = _run(
+            "--endpoint",
+            f"{server.url}/sparql",
+            "--store",
+            "sparql",
+            "--out",
+            str(tmp_path / "remote"),
+            "--no-plots",
+            "--quiet",
+        )
     finally:
         server.stop()
     assert code == 0, stdout + stderr

@@ -24,8 +24,10 @@ PREFIX tkgv: <https://w3id.org/trialkg/vocab/>
 #: The filter of the filtered case, as an independent pattern on ?s.
 INDUSTRY_PHASE3 = """?s tkg:phase tkgv:phase\\/PHASE3 ; tkg:sponsorRole ?lr .
   ?lr a tkg:LeadSponsorRole ; tkg:agencyClass tkgv:sponsor-class\\/INDUSTRY ."""
-CASES = {"all": (Filters(), ""), "industry-phase3": (Filters(phases=("PHASE3",), sponsor_classes=("INDUSTRY",)),
-                                                      INDUSTRY_PHASE3)}  # fmt: skip
+CASES = {
+    "all": (Filters(), ""),
+    "industry-phase3": (Filters(phases=("PHASE3",), sponsor_classes=("INDUSTRY",)), INDUSTRY_PHASE3),
+}
 
 
 @pytest.fixture(scope="module")
@@ -58,32 +60,53 @@ def test_graph_sizes_match_independent_counts(release: Path, analyses: dict, cas
     studies = count(release, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a tkg:ClinicalStudy . {where} }}")
     assert len(analysis.data.studies) == studies > (100 if case != "all" else 3000)
     g = analysis.graphs
-    orgs = count(release, f"""SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{
-        ?s a tkg:ClinicalStudy . {where} {{ ?s tkg:leadSponsor ?o }} UNION {{ ?s tkg:collaborator ?o }} }}""")
+    orgs = count(
+        release,
+        f"""SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{
+        ?s a tkg:ClinicalStudy . {where} {{ ?s tkg:leadSponsor ?o }} UNION {{ ?s tkg:collaborator ?o }} }}""",
+    )
     assert g["collaboration"].number_of_nodes() == orgs
-    pairs = count(release, f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?a ?b WHERE {{
+    pairs = count(
+        release,
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?a ?b WHERE {{
         ?s a tkg:ClinicalStudy . {where} ?s tkg:leadSponsor|tkg:collaborator ?a , ?b .
-        FILTER(STR(?a) < STR(?b)) }} }}""")
+        FILTER(STR(?a) < STR(?b)) }} }}""",
+    )
     assert g["collaboration"].number_of_edges() == pairs
-    together = count(release, f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?a ?b WHERE {{
+    together = count(
+        release,
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?a ?b WHERE {{
         ?s a tkg:ClinicalStudy . {where} ?s tkg:leadSponsor|tkg:collaborator ?a , ?b .
-        FILTER(STR(?a) < STR(?b)) }} }}""")
+        FILTER(STR(?a) < STR(?b)) }} }}""",
+    )
     assert g["collaboration"].size(weight="weight") == together
-    concepts = count(release, f"""SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{
-        ?s a tkg:ClinicalStudy . {where} ?s tkg:intervention/tkg:interventionConcept ?i }}""")
-    sponsor_pairs = count(release, f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?o ?i WHERE {{
+    concepts = count(
+        release,
+        f"""SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{
+        ?s a tkg:ClinicalStudy . {where} ?s tkg:intervention/tkg:interventionConcept ?i }}""",
+    )
+    sponsor_pairs = count(
+        release,
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?o ?i WHERE {{
         ?s a tkg:ClinicalStudy . {where} ?s tkg:leadSponsor|tkg:collaborator ?o ;
-           tkg:intervention/tkg:interventionConcept ?i }} }}""")
+           tkg:intervention/tkg:interventionConcept ?i }} }}""",
+    )
     kinds = nx.get_node_attributes(g["sponsor-intervention"], "kind")
     assert sum(k == "organisation" for k in kinds.values()) == orgs  # every sponsor of the studies
     assert sum(k == "intervention" for k in kinds.values()) == concepts
     assert g["sponsor-intervention"].number_of_edges() == sponsor_pairs
     assert g["sponsor-projection"].number_of_nodes() == orgs
     assert g["intervention-projection"].number_of_nodes() == concepts
-    mesh = count(release, f"""SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{
-        ?s a tkg:ClinicalStudy . {where} ?s tkg:conditionMesh ?m }}""")
-    mesh_pairs = count(release, f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?m ?i WHERE {{
-        ?s a tkg:ClinicalStudy . {where} ?s tkg:conditionMesh ?m ; tkg:intervention/tkg:interventionConcept ?i }} }}""")
+    mesh = count(
+        release,
+        f"""SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{
+        ?s a tkg:ClinicalStudy . {where} ?s tkg:conditionMesh ?m }}""",
+    )
+    mesh_pairs = count(
+        release,
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?m ?i WHERE {{
+        ?s a tkg:ClinicalStudy . {where} ?s tkg:conditionMesh ?m ; tkg:intervention/tkg:interventionConcept ?i }} }}""",
+    )
     kinds = nx.get_node_attributes(g["condition-intervention"], "kind")
     assert sum(k == "condition" for k in kinds.values()) == mesh
     assert sum(k == "intervention" for k in kinds.values()) == concepts

@@ -62,16 +62,26 @@ def test_metrics_json_and_top_tables(analysed: tuple[Analysis, Path]) -> None:
     assert document["studies"] == 5 and document["filters"] == []
     assert document["analytics_graph"] == "https://w3id.org/trialkg/graph/analytics"
     assert document["networks"]["collaboration"] == {
-        "name": "collaboration", "nodes": 3, "edges": 3, "density": 1.0, "components": 1, "largest_component": 3,
-        "communities": 1, "modularity": 0.0,
-    }  # fmt: skip
+        "name": "collaboration",
+        "nodes": 3,
+        "edges": 3,
+        "density": 1.0,
+        "components": 1,
+        "largest_component": 3,
+        "communities": 1,
+        "modularity": 0.0,
+    }
     top = document["top"]["top-collaborating-sponsors"]
     assert [(r["name"], r["weighted_degree"]) for r in top["rows"]] == [
-        ("Acme Pharma", 4.0), ("Beta Biotech", 3.0), ("Example University Hospital", 3.0)
+        ("Acme Pharma", 4.0),
+        ("Beta Biotech", 3.0),
+        ("Example University Hospital", 3.0),
     ]
     rows = _read(analysed[1] / "top-sponsors.csv")  # lead and collaborator roles alike
     assert [(r["rank"], r["iri"], r["weighted_degree"]) for r in rows] == [
-        ("1", ACME, "6.0"), ("2", EUH, "4.0"), ("3", BETA, "2.0")
+        ("1", ACME, "6.0"),
+        ("2", EUH, "4.0"),
+        ("3", BETA, "2.0"),
     ]
 
 

@@ -35,7 +35,7 @@ from tests.analytics.conftest import (
     S4,
     S5,
     VACCINE,
-)  # fmt: skip
+)
 
 
 def weighted_edges(graph: nx.Graph) -> dict[frozenset[str], float]:
@@ -47,32 +47,59 @@ def test_sponsor_intervention_graph_and_its_projections(analysed: tuple[Analysis
     # every sponsor, lead or collaborator: Acme in S1 (collaborator), S2, S3; EUH in S1, S2 (collaborator);
     # Beta in S2 (collaborator) and S4, which has no intervention
     assert weighted_edges(g) == {
-        frozenset((ACME, ASPIRIN)): 3, frozenset((ACME, PLACEBO)): 1, frozenset((ACME, BREATHING)): 1,
-        frozenset((ACME, VACCINE)): 1, frozenset((EUH, ASPIRIN)): 2, frozenset((EUH, PLACEBO)): 1,
-        frozenset((EUH, BREATHING)): 1, frozenset((BETA, ASPIRIN)): 1, frozenset((BETA, BREATHING)): 1,
-    }  # fmt: skip
+        frozenset((ACME, ASPIRIN)): 3,
+        frozenset((ACME, PLACEBO)): 1,
+        frozenset((ACME, BREATHING)): 1,
+        frozenset((ACME, VACCINE)): 1,
+        frozenset((EUH, ASPIRIN)): 2,
+        frozenset((EUH, PLACEBO)): 1,
+        frozenset((EUH, BREATHING)): 1,
+        frozenset((BETA, ASPIRIN)): 1,
+        frozenset((BETA, BREATHING)): 1,
+    }
     # as lead sponsor: Acme leads S2 and S3, EUH leads S1 (S5 has no intervention), Beta leads only S4
     assert {frozenset((a, b)): n for a, b, n in g.edges(data="lead_studies") if n} == {
-        frozenset((ACME, ASPIRIN)): 2, frozenset((ACME, BREATHING)): 1, frozenset((ACME, VACCINE)): 1,
-        frozenset((EUH, ASPIRIN)): 1, frozenset((EUH, PLACEBO)): 1,
-    }  # fmt: skip
+        frozenset((ACME, ASPIRIN)): 2,
+        frozenset((ACME, BREATHING)): 1,
+        frozenset((ACME, VACCINE)): 1,
+        frozenset((EUH, ASPIRIN)): 1,
+        frozenset((EUH, PLACEBO)): 1,
+    }
     assert {n: d["bipartite"] for n, d in g.nodes(data=True)} == {
-        ACME: 0, EUH: 0, BETA: 0, ASPIRIN: 1, BREATHING: 1, PLACEBO: 1, VACCINE: 1
+        ACME: 0,
+        EUH: 0,
+        BETA: 0,
+        ASPIRIN: 1,
+        BREATHING: 1,
+        PLACEBO: 1,
+        VACCINE: 1,
     }
     m = analysed[0].metrics["sponsor-intervention"]
     assert {n: (r["degree"], r["weighted_degree"]) for n, r in m.table.items()} == {
-        ACME: (4, 6), EUH: (3, 4), BETA: (2, 2), ASPIRIN: (3, 6), BREATHING: (3, 3), PLACEBO: (2, 2), VACCINE: (1, 1)
+        ACME: (4, 6),
+        EUH: (3, 4),
+        BETA: (2, 2),
+        ASPIRIN: (3, 6),
+        BREATHING: (3, 3),
+        PLACEBO: (2, 2),
+        VACCINE: (1, 1),
     }
     assert (m.nodes, m.edges, m.components, m.largest_component) == (7, 9, 1, 7)
     # projections: weight = shared neighbours (Acme and EUH share Aspirin, Placebo, Breathing; Beta shares
     # Aspirin and Breathing with each; Aspirin and Breathing share all three sponsors, ...)
     assert weighted_edges(analysed[0].graphs["sponsor-projection"]) == {
-        frozenset((ACME, EUH)): 3, frozenset((ACME, BETA)): 2, frozenset((BETA, EUH)): 2,
-    }  # fmt: skip
+        frozenset((ACME, EUH)): 3,
+        frozenset((ACME, BETA)): 2,
+        frozenset((BETA, EUH)): 2,
+    }
     assert weighted_edges(analysed[0].graphs["intervention-projection"]) == {
-        frozenset((ASPIRIN, PLACEBO)): 2, frozenset((ASPIRIN, BREATHING)): 3, frozenset((ASPIRIN, VACCINE)): 1,
-        frozenset((PLACEBO, BREATHING)): 2, frozenset((PLACEBO, VACCINE)): 1, frozenset((BREATHING, VACCINE)): 1,
-    }  # fmt: skip
+        frozenset((ASPIRIN, PLACEBO)): 2,
+        frozenset((ASPIRIN, BREATHING)): 3,
+        frozenset((ASPIRIN, VACCINE)): 1,
+        frozenset((PLACEBO, BREATHING)): 2,
+        frozenset((PLACEBO, VACCINE)): 1,
+        frozenset((BREATHING, VACCINE)): 1,
+    }
 
 
 def test_a_sponsor_or_condition_without_interventions_is_a_node_without_edges(known: Path) -> None:
@@ -90,7 +117,9 @@ def test_collaboration_network_and_its_metrics(analysed: tuple[Analysis, Path]) 
     m = analysed[0].metrics["collaboration"]
     rows = m.table
     assert {n: (r["degree"], r["weighted_degree"], r["betweenness"]) for n, r in rows.items()} == {
-        ACME: (2, 4, 0), EUH: (2, 3, 0), BETA: (2, 3, 0)
+        ACME: (2, 4, 0),
+        EUH: (2, 3, 0),
+        BETA: (2, 3, 0),
     }
     # weighted PageRank of the triangle: by symmetry EUH = Beta = y, Acme = 1 - 2y, and
     # 1 - 2y = 0.15/3 + 0.85 * (2/3 y + 2/3 y)  =>  y = 0.95 / 3.1333... = 0.303191
@@ -106,9 +135,12 @@ def test_collaboration_network_and_its_metrics(analysed: tuple[Analysis, Path]) 
 def test_condition_intervention_graph(analysed: tuple[Analysis, Path]) -> None:
     g = analysed[0].graphs["condition-intervention"]
     assert weighted_edges(g) == {
-        frozenset((ASTHMA, ASPIRIN)): 2, frozenset((ASTHMA, PLACEBO)): 1, frozenset((ASTHMA, BREATHING)): 1,
-        frozenset((COVID, VACCINE)): 1, frozenset((COVID, ASPIRIN)): 1,
-    }  # fmt: skip
+        frozenset((ASTHMA, ASPIRIN)): 2,
+        frozenset((ASTHMA, PLACEBO)): 1,
+        frozenset((ASTHMA, BREATHING)): 1,
+        frozenset((COVID, VACCINE)): 1,
+        frozenset((COVID, ASPIRIN)): 1,
+    }
     assert g.nodes[ASTHMA]["kind"] == "condition" and g.nodes[ASTHMA]["name"] == "Asthma"
     assert g.nodes[COVID]["name"] == "COVID-19"
 
@@ -127,9 +159,12 @@ def test_similarity_top_k(analysed: tuple[Analysis, Path]) -> None:
     assert set(analysed[0].similar[S1][0].shared) == {ASTHMA, ASPIRIN}
     g = analysed[0].graphs["similarity"]
     assert weighted_edges(g) == {
-        frozenset((S1, S2)): 0.5, frozenset((S1, S4)): 0.25, frozenset((S2, S4)): 0.25,
-        frozenset((S3, S4)): 0.25, frozenset((S1, S3)): 0.2,
-    }  # fmt: skip
+        frozenset((S1, S2)): 0.5,
+        frozenset((S1, S4)): 0.25,
+        frozenset((S2, S4)): 0.25,
+        frozenset((S3, S4)): 0.25,
+        frozenset((S1, S3)): 0.2,
+    }
     assert analysed[0].metrics["similarity"].components == 2  # S5 stands alone
 
 
@@ -139,7 +174,11 @@ def test_similarity_candidates_skip_only_over_frequent_features(known: Path) -> 
     # still does, and the score still counts every shared feature
     found = similarity.most_similar(data, k=5, max_postings=2)
     assert {s: [(x.other, x.score) for x in links] for s, links in found.items()} == {
-        S1: [], S2: [], S3: [(S4, 0.25)], S4: [(S3, 0.25)], S5: []
+        S1: [],
+        S2: [],
+        S3: [(S4, 0.25)],
+        S4: [(S3, 0.25)],
+        S5: [],
     }
     data.conditions[S3].add(ASTHMA)  # now S3 and S4 share both their conditions: 2 / 4
     assert [(x.other, x.score, len(x.shared)) for x in similarity.most_similar(data, 5, 2)[S3]] == [(S4, 0.5, 2)]
@@ -234,4 +273,4 @@ def test_filter_values_cannot_change_the_query() -> None:
     terms = _terms(query.algebra)  # each value is one term of the query, as the SPARQL parser reads it
     assert URIRef("http://id.nlm.nih.gov/mesh/D001249") in terms and Literal("2020") in terms
     with pytest.raises(AnalyticsError):
-        Filters(conditions=('D001249> } UNION { ?s ?p ?o } #',))
+        Filters(conditions=("D001249> } UNION { ?s ?p ?o } #",))

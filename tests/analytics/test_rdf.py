@@ -42,11 +42,14 @@ def rows(store: ox.Store, query: str) -> list[tuple[str, ...]]:
 
 
 def test_most_similar_studies_with_sparql(store: ox.Store) -> None:
-    got = rows(store, f"""
+    got = rows(
+        store,
+        f"""
         SELECT ?other ?score ?rank WHERE {{
           GRAPH <{GRAPH}> {{ <{S3}> tkg:similarity ?s . ?s tkg:similarStudy ?other ; tkg:similarityScore ?score ;
                                                         tkg:similarityRank ?rank }}
-        }} ORDER BY ?rank""")
+        }} ORDER BY ?rank""",
+    )
     assert got == [(S4, "0.25", "1"), (S1, "0.2", "2")]
     direct = rows(store, f"SELECT ?o WHERE {{ GRAPH <{GRAPH}> {{ <{S1}> tkg:similarStudy ?o }} }} ORDER BY ?o")
     assert direct == [(S2,), (S4,)]
@@ -57,26 +60,41 @@ def test_most_similar_studies_with_sparql(store: ox.Store) -> None:
 
 def test_metrics_with_sparql_joined_to_the_data(store: ox.Store) -> None:
     """Names come from the release's graphs, measures from the analytics graph, in one query."""
-    got = rows(store, f"""
+    got = rows(
+        store,
+        f"""
         SELECT ?name ?degree ?weighted ?community WHERE {{
           GRAPH <{GRAPH}> {{ ?p tkg:network ?n ; tkg:positionOf ?org ; tkg:degree ?degree ;
                                tkg:weightedDegree ?weighted ; tkg:communityNumber ?community .
                             ?n tkg:nodeCount 3 }}
           GRAPH ?g {{ ?org schema:name ?name }}
           FILTER(?n = <https://w3id.org/trialkg/analytics/collaboration>)
-        }} ORDER BY DESC(?weighted) ?name""")
+        }} ORDER BY DESC(?weighted) ?name""",
+    )
     assert [(name, int(d), float(w), int(c)) for name, d, w, c in got] == [
-        ("Acme Pharma", 2, 4.0, 0), ("Beta Biotech", 2, 3.0, 0), ("Example University Hospital", 2, 3.0, 0)
+        ("Acme Pharma", 2, 4.0, 0),
+        ("Beta Biotech", 2, 3.0, 0),
+        ("Example University Hospital", 2, 3.0, 0),
     ]
-    ranks = rows(store, f"""SELECT ?pr WHERE {{ GRAPH <{GRAPH}> {{
-        <https://w3id.org/trialkg/analytics/collaboration/org/acme-pharma> tkg:pageRank ?pr }} }}""")
+    ranks = rows(
+        store,
+        f"""SELECT ?pr WHERE {{ GRAPH <{GRAPH}> {{
+        <https://w3id.org/trialkg/analytics/collaboration/org/acme-pharma> tkg:pageRank ?pr }} }}""",
+    )
     assert float(ranks[0][0]) == pytest.approx(0.393617, abs=1e-5)
-    networks = rows(store, f"""SELECT ?n ?nodes ?edges WHERE {{ GRAPH <{GRAPH}> {{
-        ?n a tkg:Network ; tkg:nodeCount ?nodes ; tkg:edgeCount ?edges }} }} ORDER BY ?n""")
+    networks = rows(
+        store,
+        f"""SELECT ?n ?nodes ?edges WHERE {{ GRAPH <{GRAPH}> {{
+        ?n a tkg:Network ; tkg:nodeCount ?nodes ; tkg:edgeCount ?edges }} }} ORDER BY ?n""",
+    )
     assert [(n.rsplit("/", 1)[1], int(a), int(b)) for n, a, b in networks] == [
-        ("collaboration", 3, 3), ("condition-intervention", 6, 5), ("intervention-projection", 4, 6),
-        ("similarity", 5, 5), ("sponsor-intervention", 7, 9), ("sponsor-projection", 3, 3),
-    ]  # fmt: skip
+        ("collaboration", 3, 3),
+        ("condition-intervention", 6, 5),
+        ("intervention-projection", 4, 6),
+        ("similarity", 5, 5),
+        ("sponsor-intervention", 7, 9),
+        ("sponsor-projection", 3, 3),
+    ]
 
 
 def test_analytics_graph_is_all_in_one_named_graph_without_blank_nodes(analysed: tuple[Analysis, Path]) -> None:
@@ -105,9 +123,22 @@ def test_every_term_of_the_analytics_graph_is_declared(analysed: tuple[Analysis,
 
 
 def test_the_same_release_gives_the_same_files(known: Path, analysed: tuple[Analysis, Path], tmp_path: Path) -> None:
-    again = analyze(LocalStore(open_store(str(known))), str(tmp_path / "again"), base=base_of(str(known)), top=3,
-                    similar_k=2, draw=False)  # fmt: skip
+    again = analyze(
+        LocalStore(open_store(str(known))),
+        str(tmp_path / "again"),
+        base=base_of(str(known)),
+        top=3,
+        similar_k=2,
+        draw=False,
+    )
     assert again.files and "report.html" in again.files
-    for name in ("analytics.nq.gz", "analytics.trig", "collaboration.graphml", "similarity.graphml", "metrics.json",
-                 "similar-studies.csv", "intervention-projection-edges.csv"):  # fmt: skip
+    for name in (
+        "analytics.nq.gz",
+        "analytics.trig",
+        "collaboration.graphml",
+        "similarity.graphml",
+        "metrics.json",
+        "similar-studies.csv",
+        "intervention-projection-edges.csv",
+    ):
         assert (tmp_path / "again" / name).read_bytes() == (analysed[1] / name).read_bytes(), name

@@ -44,9 +44,20 @@ from urllib.parse import parse_qsl, urlsplit
 
 PREFIX = "/api/v2"
 KNOWN = {
-    "query.term", "query.cond", "query.intr", "query.spons", "query.locn", "filter.overallStatus", "filter.ids",
-    "filter.advanced", "fields", "pageSize", "pageToken", "countTotal", "format",
-}  # fmt: skip
+    "query.term",
+    "query.cond",
+    "query.intr",
+    "query.spons",
+    "query.locn",
+    "filter.overallStatus",
+    "filter.ids",
+    "filter.advanced",
+    "fields",
+    "pageSize",
+    "pageToken",
+    "countTotal",
+    "format",
+}
 SINCE = re.compile(r"AREA\[LastUpdatePostDate\]RANGE\[(\d{4}-\d{2}-\d{2}),MAX\]")
 FIELDS = {"NCTId", "LastUpdatePostDate"}
 

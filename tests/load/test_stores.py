@@ -13,7 +13,13 @@ from kg.stores import resolve
     [
         ("http://h:7878", None, "http://h:7878/query", "http://h:7878/update", "http://h:7878/store"),
         ("http://h:7878/query", None, "http://h:7878/query", "http://h:7878/update", "http://h:7878/store"),
-        ("http://h:3030/ds/sparql", "fuseki", "http://h:3030/ds/query", "http://h:3030/ds/update", "http://h:3030/ds/data"),
+        (
+            "http://h:3030/ds/sparql",
+            "fuseki",
+            "http://h:3030/ds/query",
+            "http://h:3030/ds/update",
+            "http://h:3030/ds/data",
+        ),
         ("http://h:3030/ds", "fuseki", "http://h:3030/ds/query", "http://h:3030/ds/update", "http://h:3030/ds/data"),
         (
             "http://h:7200/repositories/tkg",
@@ -22,12 +28,17 @@ from kg.stores import resolve
             "http://h:7200/repositories/tkg/statements",
             "http://h:7200/repositories/tkg/rdf-graphs/service",
         ),
-        ("http://h:8890/sparql", "virtuoso", "http://h:8890/sparql", "http://h:8890/sparql-auth",
-         "http://h:8890/sparql-graph-crud-auth"),
+        (
+            "http://h:8890/sparql",
+            "virtuoso",
+            "http://h:8890/sparql",
+            "http://h:8890/sparql-auth",
+            "http://h:8890/sparql-graph-crud-auth",
+        ),
         ("http://h:7019", "qlever", "http://h:7019", "http://h:7019", None),
         ("https://example.org/sparql", None, "https://example.org/sparql", None, None),
     ],
-)  # fmt: skip
+)
 def test_presets(url: str, store: str | None, query: str, update: str | None, gsp: str | None) -> None:
     endpoints = resolve(url, store)
     assert (endpoints.query, endpoints.update, endpoints.gsp) == (query, update, gsp)

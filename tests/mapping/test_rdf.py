@@ -78,6 +78,8 @@ def test_links_lose_trailing_punctuation_and_never_keep_dot_segments() -> None:
     """Regression: NCT05450016 links ``…/yolov3-overview/.``, which Turtle parsers read as another IRI."""
     from kg.mapping.rdf import _iri
 
-    assert _iri("https://viso.ai/deep-learning/yolov3-overview/.") == _iri("https://viso.ai/deep-learning/yolov3-overview/")
+    assert _iri("https://viso.ai/deep-learning/yolov3-overview/.") == _iri(
+        "https://viso.ai/deep-learning/yolov3-overview/"
+    )
     assert _iri("https://example.org/a/../b") is None
     assert _iri("https://example.org/page.html") is not None

@@ -71,8 +71,11 @@ def test_no_shacl_violations(corpus_release) -> None:
     (node,) = report.subjects(RDF.type, SH.ValidationReport)
     results = list(report.objects(node, SH.result))
     severities = Counter(report.value(result, SH.resultSeverity) for result in results)
-    violations = [(str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultMessage)))
-                  for r in results if report.value(r, SH.resultSeverity) == SH.Violation]  # fmt: skip
+    violations = [
+        (str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultMessage)))
+        for r in results
+        if report.value(r, SH.resultSeverity) == SH.Violation
+    ]
     assert severities[SH.Violation] == 0, violations[:5]
     assert report.value(node, SH.conforms) == rdflib.Literal(True)
     assert (summary.violations, summary.warnings) == (0, severities[SH.Warning])

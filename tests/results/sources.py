@@ -26,13 +26,32 @@ from typing import Any
 
 Row = tuple[str, ...]
 OUTCOME_COLUMNS = [
-    "nct_id", "outcome_type", "outcome_title", "param_type", "unit", "group_id", "group_title", "class_title",
-    "category_title", "value", "spread", "lower_limit", "upper_limit",
-]  # fmt: skip
+    "nct_id",
+    "outcome_type",
+    "outcome_title",
+    "param_type",
+    "unit",
+    "group_id",
+    "group_title",
+    "class_title",
+    "category_title",
+    "value",
+    "spread",
+    "lower_limit",
+    "upper_limit",
+]
 EVENT_COLUMNS = [
-    "nct_id", "event_kind", "term", "organ_system", "source_vocabulary", "group_id", "group_title",
-    "num_affected", "num_at_risk", "num_events",
-]  # fmt: skip
+    "nct_id",
+    "event_kind",
+    "term",
+    "organ_system",
+    "source_vocabulary",
+    "group_id",
+    "group_title",
+    "num_affected",
+    "num_at_risk",
+    "num_events",
+]
 FLOW_COLUMNS = ["nct_id", "period", "milestone", "group_id", "group_title", "num_subjects"]
 
 

@@ -89,8 +89,11 @@ def test_legacy_xml_in_the_api_v2_model(tmp_path: Path) -> None:
     assert (m.group_id, m.value, m.spread, m.comment) == ("O1", "0.50", "NA", "not all assessed")
     (a,) = measure.analyses
     assert (a.non_inferiority_type, a.p_value, a.ci_sides, a.dispersion_type) == (
-        "SUPERIORITY_OR_OTHER_LEGACY", "<0.001", "TWO_SIDED", "STANDARD_ERROR_OF_MEAN",
-    )  # fmt: skip
+        "SUPERIORITY_OR_OTHER_LEGACY",
+        "<0.001",
+        "TWO_SIDED",
+        "STANDARD_ERROR_OF_MEAN",
+    )
     events = results.posted.adverse_events
     assert events is not None
     (group,) = events.groups

@@ -85,53 +85,90 @@ INFECTIONS = ("D000003141", "Communicable Diseases")
 def known_studies() -> list[dict[str, Any]]:
     s1 = _study("NCT00000001", "Aspirin for Mild Asthma")
 
-    s2 = _study("NCT00000002", "Aspirin and Breathing", overallStatus="RECRUITING",
-                startDateStruct={"date": "2021-06", "type": "ESTIMATED"})
+    s2 = _study(
+        "NCT00000002",
+        "Aspirin and Breathing",
+        overallStatus="RECRUITING",
+        startDateStruct={"date": "2021-06", "type": "ESTIMATED"},
+    )
     _set(s2, "designModule", phases=["PHASE2"], enrollmentInfo={"count": 60, "type": "ESTIMATED"})
     _sponsors(s2, (ACME, "INDUSTRY"), (EUH, "OTHER"), (BETA, "INDUSTRY"))
     _set(s2, "conditionsModule", conditions=["Asthma"])
     _interventions(s2, ("DRUG", "Aspirin"), ("BEHAVIORAL", "Breathing Exercise"))
-    _set(s2, "contactsLocationsModule", locations=[
-        _site("Acme Clinical Unit", "Boston", "United States", "RECRUITING"),
-        _site("Clinique Exemple", "Liège", "Belgium", "RECRUITING"),
-    ])
-    _set(s2, "referencesModule", references=[
-        {"pmid": "12345678", "type": "BACKGROUND", "citation": "Doe J. Aspirin. 2021."},
-        {"pmid": "23456789", "type": "RESULT", "citation": "Roe R. Breathing. 2023."},
-        {"type": "BACKGROUND", "citation": "A report without a PMID."},
-    ])
+    _set(
+        s2,
+        "contactsLocationsModule",
+        locations=[
+            _site("Acme Clinical Unit", "Boston", "United States", "RECRUITING"),
+            _site("Clinique Exemple", "Liège", "Belgium", "RECRUITING"),
+        ],
+    )
+    _set(
+        s2,
+        "referencesModule",
+        references=[
+            {"pmid": "12345678", "type": "BACKGROUND", "citation": "Doe J. Aspirin. 2021."},
+            {"pmid": "23456789", "type": "RESULT", "citation": "Roe R. Breathing. 2023."},
+            {"type": "BACKGROUND", "citation": "A report without a PMID."},
+        ],
+    )
 
-    s3 = _study("NCT00000003", "Vaccine X Against COVID-19", overallStatus="RECRUITING",
-                startDateStruct={"date": "2022", "type": "ESTIMATED"})
+    s3 = _study(
+        "NCT00000003",
+        "Vaccine X Against COVID-19",
+        overallStatus="RECRUITING",
+        startDateStruct={"date": "2022", "type": "ESTIMATED"},
+    )
     _set(s3, "designModule", phases=["PHASE1"], enrollmentInfo={"count": 31, "type": "ESTIMATED"})
     _sponsors(s3, (ACME, "INDUSTRY"))
     _set(s3, "conditionsModule", conditions=["COVID-19"])
     _mesh(s3, [COVID], [INFECTIONS])
     _interventions(s3, ("BIOLOGICAL", "Vaccine X"), ("DRUG", "Aspirin"))
-    _set(s3, "contactsLocationsModule", locations=[
-        _site("Acme Clinical Unit", "Boston", "United States", "NOT_YET_RECRUITING"),
-        _site("Hôpital Test", "Paris", "France", "RECRUITING"),
-    ])
-    _set(s3, "contactsLocationsModule", overallOfficials=[
-        {"name": "Li Wei", "affiliation": "北京协和医院", "role": "STUDY_CHAIR"},  # an IRI that is not ASCII
-    ])
+    _set(
+        s3,
+        "contactsLocationsModule",
+        locations=[
+            _site("Acme Clinical Unit", "Boston", "United States", "NOT_YET_RECRUITING"),
+            _site("Hôpital Test", "Paris", "France", "RECRUITING"),
+        ],
+    )
+    _set(
+        s3,
+        "contactsLocationsModule",
+        overallOfficials=[
+            {"name": "Li Wei", "affiliation": "北京协和医院", "role": "STUDY_CHAIR"},  # an IRI that is not ASCII
+        ],
+    )
     del s3["protocolSection"]["referencesModule"]
 
-    s4 = _study("NCT00000004", "Asthma and COVID-19 Registry", overallStatus="ACTIVE_NOT_RECRUITING",
-                startDateStruct={"date": "2021-01-15", "type": "ACTUAL"})
+    s4 = _study(
+        "NCT00000004",
+        "Asthma and COVID-19 Registry",
+        overallStatus="ACTIVE_NOT_RECRUITING",
+        startDateStruct={"date": "2021-01-15", "type": "ACTUAL"},
+    )
     s4["protocolSection"]["designModule"] = {
-        "studyType": "OBSERVATIONAL", "enrollmentInfo": {"count": 500, "type": "ESTIMATED"}
+        "studyType": "OBSERVATIONAL",
+        "enrollmentInfo": {"count": 500, "type": "ESTIMATED"},
     }
     _sponsors(s4, (BETA, "INDUSTRY"), (ACME, "INDUSTRY"))
     _set(s4, "conditionsModule", conditions=["Asthma", "COVID-19"])
     _mesh(s4, [ASTHMA, COVID], [])
     del s4["protocolSection"]["armsInterventionsModule"]
-    _set(s4, "contactsLocationsModule", locations=[
-        _site("Hôpital Test", "Paris", "France", "ACTIVE_NOT_RECRUITING"),
-        _site("Centre Lyon", "Lyon", "France"),
-    ])
-    _set(s4, "referencesModule", references=[{"pmid": "34567890", "type": "DERIVED", "citation": "Poe P. 2024."}],
-         seeAlsoLinks=[{"label": "not a web page", "url": "javascript:alert(document.cookie)"}])
+    _set(
+        s4,
+        "contactsLocationsModule",
+        locations=[
+            _site("Hôpital Test", "Paris", "France", "ACTIVE_NOT_RECRUITING"),
+            _site("Centre Lyon", "Lyon", "France"),
+        ],
+    )
+    _set(
+        s4,
+        "referencesModule",
+        references=[{"pmid": "34567890", "type": "DERIVED", "citation": "Poe P. 2024."}],
+        seeAlsoLinks=[{"label": "not a web page", "url": "javascript:alert(document.cookie)"}],
+    )
 
     s5 = _study("NCT00000005", "A Bare Study", overallStatus="RECRUITING")
     _set(s5, "designModule", phases=["PHASE1"])

@@ -33,10 +33,20 @@ def browser() -> Iterator[Any]:
     profile = tempfile.mkdtemp(prefix="trialkg-chromium-")
     options = Options()
     options.binary_location = CHROMIUM or ""
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-extensions", "--window-size=1400,1000", f"--user-data-dir={profile}"):
-        options.add_argument(arg)  # fmt: skip
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-extensions",
+        "--window-size=1400,1000",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(WAIT)
     try:
@@ -115,8 +125,10 @@ def test_the_editor_never_links_what_is_not_a_web_address(browser: Any, server: 
     driver.get(server.url + "/")
     editor = driver.find_element(By.ID, "query")
     editor.clear()
-    editor.send_keys("SELECT ?link WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#seeAlso> ?link "
-                     'FILTER(STRSTARTS(STR(?link), "javascript")) }')  # fmt: skip
+    editor.send_keys(
+        "SELECT ?link WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#seeAlso> ?link "
+        'FILTER(STRSTARTS(STR(?link), "javascript")) }'
+    )
     driver.find_element(By.ID, "run").click()
     _wait(driver, ec.text_to_be_present_in_element((By.ID, "status"), "rows"))
     cell = driver.find_element(By.CSS_SELECTOR, "#results table tbody td")

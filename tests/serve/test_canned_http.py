@@ -25,19 +25,33 @@ def test_listing(client: TestClient) -> None:
     assert [c["name"] for c in listed] == NAMES
     sponsor = next(c for c in listed if c["name"] == "studies-of-sponsor")
     assert sponsor["title"] == "Studies of a sponsor" and sponsor["description"]
-    assert sponsor["params"] == [{"name": "sponsor", "type": "string", "description": q.canned()["studies-of-sponsor"]
-                                  .params[0].description}]  # fmt: skip
+    assert sponsor["params"] == [
+        {"name": "sponsor", "type": "string", "description": q.canned()["studies-of-sponsor"].params[0].description}
+    ]
     assert sponsor["url"].endswith("/queries/studies-of-sponsor")
     links = Page(client.get("/queries", headers={"Accept": "text/html"}).text).links
     for c in listed:
         assert c["title"] in links[f"/queries/{c['name']}"]
 
 
+#: Queries the known release answers with no rows: no site is recruiting in the country asked, and no study
+#: has posted results (tests/results checks those queries' rows on hand-made and corpus records).
+NO_ROWS = {
+    "trials-recruiting-in-country",
+    "adverse-events",
+    "outcome-measurements",
+    "outcome-results-for-condition",
+    "participant-flow",
+    "results-posting-delay",
+    "serious-adverse-event-rates",
+}
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_same_answers_as_trialkg_query(client: TestClient, known_release: Path, name: str) -> None:
     params = example_params(name)
     columns, rows = q.run(q.open_store(str(known_release)), q.resolve(name), params)
-    assert rows or name in ("trials-recruiting-in-country",), "the test release should answer every query"
+    assert rows or name in NO_ROWS, "the test release should answer every query"
     as_json = client.get(f"/queries/{name}.json", params=params)
     assert as_json.status_code == 200 and as_json.json() == {"columns": columns, "rows": rows}
     as_csv = client.get(f"/queries/{name}.csv", params=params)
@@ -50,10 +64,23 @@ def test_same_answers_as_trialkg_query(client: TestClient, known_release: Path, 
 
 def test_the_command_line_gives_the_same(client: TestClient, known_release: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "kg", "query", "studies-of-sponsor", "--data", str(known_release),
-         "--param", "sponsor=Beta Biotech", "--format", "json"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "query",
+            "studies-of-sponsor",
+            "--data",
+            str(known_release),
+            "--param",
+            "sponsor=Beta Biotech",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     served = client.get("/queries/studies-of-sponsor.json", params={"sponsor": "Beta Biotech"})
     assert json.loads(done.stdout) == served.json() and len(served.json()["rows"]) == 2
 
@@ -74,7 +101,7 @@ def test_html_table_with_links_and_a_form(client: TestClient) -> None:
 
 
 INJECTIONS = [
-    '\'" } UNION { ?s ?p ?o } #\'',
+    "'\" } UNION { ?s ?p ?o } #'",
     'Acme Pharma" } UNION { ?study ?p ?o } #',
     "Acme Pharma' . ?study ?p ?o . #",
     'x" . } ; DROP ALL ; INSERT DATA { <http://e/a> <http://e/b> "c" } #',

@@ -98,8 +98,10 @@ def test_errors_of_the_http_layer_have_the_json_shape(guarded: Server) -> None:
 def test_a_client_leaving_mid_body_is_no_bug_and_the_log_stays_short(guarded: Server) -> None:
     for _ in range(30):
         sock = _connect(guarded)
-        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-                     b"Content-Length: 1000\r\n\r\nSELECT")  # fmt: skip
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 1000\r\n\r\nSELECT"
+        )
         sock.close()
     with httpx.Client(base_url=guarded.url, timeout=10) as http:
         assert http.get("/").status_code == 200

@@ -41,11 +41,20 @@ def _raw_get(url: str, path: str) -> int:
     return status
 
 
-@pytest.mark.parametrize("path", [
-    "/downloads/../build-report.json", "/downloads/%2e%2e/build-report.json", "/downloads/..%2fbuild-report.json",
-    "/downloads/store/CURRENT", "/downloads/../../../../etc/passwd", "/downloads/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-    "/downloads//etc/passwd", "/downloads/ontology/../build-report.json", "/static/../kg/serve/app.py",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/downloads/../build-report.json",
+        "/downloads/%2e%2e/build-report.json",
+        "/downloads/..%2fbuild-report.json",
+        "/downloads/store/CURRENT",
+        "/downloads/../../../../etc/passwd",
+        "/downloads/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/downloads//etc/passwd",
+        "/downloads/ontology/../build-report.json",
+        "/static/../kg/serve/app.py",
+    ],
+)
 def test_no_path_traversal(server: Server, path: str) -> None:
     assert _raw_get(server.url, path) == 404
 

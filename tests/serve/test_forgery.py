@@ -173,10 +173,52 @@ def test_a_worker_process_cannot_open_a_socket(listener: Listener) -> None:
     assert listener.quiet_since(before)
 
 
-FRAGMENTS = ["", " ", "\n", "\r", "\r\n", "#", "# x", "'", '"', '"""', "'''", "<", ">", "<?s#>", "<?s'>", "?s",
-             "$o", "true", "1", "a", "ex:", "ex:a", ":", "ex:a.", "(", ")", "&&", "<=", "FILTER(", "{", "}", ".",
-             ";", "\\", "\\'", "OPTIONAL", "UNION", "_:b", "^^", "@en", "\\u0023", "\\u0022", "\\u0027",
-             "<<"]  # fmt: skip
+FRAGMENTS = [
+    "",
+    " ",
+    "\n",
+    "\r",
+    "\r\n",
+    "#",
+    "# x",
+    "'",
+    '"',
+    '"""',
+    "'''",
+    "<",
+    ">",
+    "<?s#>",
+    "<?s'>",
+    "?s",
+    "$o",
+    "true",
+    "1",
+    "a",
+    "ex:",
+    "ex:a",
+    ":",
+    "ex:a.",
+    "(",
+    ")",
+    "&&",
+    "<=",
+    "FILTER(",
+    "{",
+    "}",
+    ".",
+    ";",
+    "\\",
+    "\\'",
+    "OPTIONAL",
+    "UNION",
+    "_:b",
+    "^^",
+    "@en",
+    "\\u0023",
+    "\\u0022",
+    "\\u0027",
+    "<<",
+]
 
 
 def test_whatever_the_screen_lets_through_does_not_federate(listener: Listener) -> None:
@@ -184,15 +226,22 @@ def test_whatever_the_screen_lets_through_does_not_federate(listener: Listener) 
     sandbox here) against the listener."""
     rng = random.Random(12)
     store = ox.Store()
-    store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/b"), ox.Literal("true", datatype=ox.NamedNode(
-        "http://www.w3.org/2001/XMLSchema#boolean"))))  # fmt: skip
+    store.add(
+        ox.Quad(
+            ox.NamedNode("http://e/a"),
+            ox.NamedNode("http://e/b"),
+            ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),
+        )
+    )
     before, passed = listener.hits, 0
     for _ in range(1500):
         pick = lambda n: "".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(0, n)))  # noqa: E731
         keyword = rng.choice(["SERVICE", "sErViCe", "SERVIC\\u0045", "SERVICE SILENT"])
         target = rng.choice([f"<{listener.url}>", ":x", "?v"])
-        query = (f"PREFIX ex: <http://e/> PREFIX : <{listener.url}> SELECT * {{ VALUES ?v {{ <{listener.url}> }} "
-                 f"?s ?p ?o {pick(6)}{keyword}{pick(2)}{target} {{ ?a ?b ?c }}{pick(6)} }}")  # fmt: skip
+        query = (
+            f"PREFIX ex: <http://e/> PREFIX : <{listener.url}> SELECT * {{ VALUES ?v {{ <{listener.url}> }} "
+            f"?s ?p ?o {pick(6)}{keyword}{pick(2)}{target} {{ ?a ?b ?c }}{pick(6)} }}"
+        )
         try:
             text = guard.screen(query)
         except guard.Refused:

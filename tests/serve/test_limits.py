@@ -104,8 +104,13 @@ def test_stopping_the_server_stops_its_workers(known_release: Path) -> None:
     workers = running.children()
     assert len(workers) == 2
     running.stop()
-    _wait_for(lambda: not any(Path(f"/proc/{pid}/cmdline").exists() and Path(f"/proc/{pid}/cmdline").read_bytes()
-                              for pid in workers))  # fmt: skip
+    _wait_for(
+        lambda: (
+            not any(
+                Path(f"/proc/{pid}/cmdline").exists() and Path(f"/proc/{pid}/cmdline").read_bytes() for pid in workers
+            )
+        )
+    )
 
 
 #: Must hold every distinct row of a three-way cross join before it can count them: gigabytes.

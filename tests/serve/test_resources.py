@@ -103,8 +103,18 @@ def test_the_vocabulary_answers_too(client: TestClient) -> None:
     assert len(document) > 500 and any(t.subject == ox.NamedNode(f"{T}ontology#phase") for t in document)
 
 
-@pytest.mark.parametrize("path", ["/trial/NCT99999999", "/org/nobody", "/trial/NCT00000002/arm/9", "/nothing.ttl",
-                                  "/vocab/phase/PHASE9", "/trial/NCT00000002%20x", "/%3Cx%3E"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/trial/NCT99999999",
+        "/org/nobody",
+        "/trial/NCT00000002/arm/9",
+        "/nothing.ttl",
+        "/vocab/phase/PHASE9",
+        "/trial/NCT00000002%20x",
+        "/%3Cx%3E",
+    ],
+)
 def test_unknown_iris_give_404(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404
@@ -131,5 +141,9 @@ def test_iris_beyond_ascii(client: TestClient) -> None:
     assert f'<{T.rstrip("/")}{encoded}>; rel="canonical"' in response.headers["link"]
     assert "/trial/NCT00000003/official/1" in Page(response.text).links  # incoming: the official
     triples = _triples(client.get(org + ".nt"), ox.RdfFormat.N_TRIPLES)
-    assert ox.Triple(ox.NamedNode(f"{T}org/北京协和医院"), ox.NamedNode("https://schema.org/name"),
-                     ox.Literal("北京协和医院")) in triples  # fmt: skip
+    assert (
+        ox.Triple(
+            ox.NamedNode(f"{T}org/北京协和医院"), ox.NamedNode("https://schema.org/name"), ox.Literal("北京协和医院")
+        )
+        in triples
+    )

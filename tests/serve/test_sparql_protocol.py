@@ -55,9 +55,15 @@ def test_select_by_accept(client: TestClient, accept: str) -> None:
     assert "Accept" in response.headers["vary"]
 
 
-@pytest.mark.parametrize(("fmt", "media"), [("json", "application/sparql-results+json"),
-                                             ("xml", "application/sparql-results+xml"),
-                                             ("csv", "text/csv"), ("tsv", "text/tab-separated-values")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("fmt", "media"),
+    [
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+    ],
+)
 def test_select_by_format_parameter_wins_over_accept(client: TestClient, fmt: str, media: str) -> None:
     response = client.get("/sparql", params={"query": STUDIES, "format": fmt}, headers={"Accept": "text/html"})
     assert response.headers["content-type"].startswith(media)
@@ -76,9 +82,13 @@ def test_post_form_and_direct_body(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("accept", "fmt"),
-    [("text/turtle", ox.RdfFormat.TURTLE), ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-     ("application/ld+json", ox.RdfFormat.JSON_LD), ("application/rdf+xml", ox.RdfFormat.RDF_XML)],
-)  # fmt: skip
+    [
+        ("text/turtle", ox.RdfFormat.TURTLE),
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ],
+)
 def test_describe_and_construct_as_rdf(client: TestClient, accept: str, fmt: ox.RdfFormat) -> None:
     response = client.get("/sparql", params={"query": DESCRIBE}, headers={"Accept": accept})
     assert response.headers["content-type"].startswith(accept)
@@ -190,9 +200,12 @@ def test_cors(client: TestClient) -> None:
     assert response.headers["access-control-allow-origin"] == "*"
     preflight = client.options(
         "/sparql",
-        headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "content-type"},
-    )  # fmt: skip
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert preflight.status_code == 200 and "POST" in preflight.headers["access-control-allow-methods"]
 
 

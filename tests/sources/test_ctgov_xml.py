@@ -93,8 +93,11 @@ def test_case(name: str) -> None:
     expected = _located(json.loads((CASES / f"{name}.json").read_text(encoding="utf-8")), path)
     records = parse_file(path)
     assert len(records) == len(expected["records"]), records
-    found = [d for i, (e, r) in enumerate(zip(expected["records"], records, strict=True))
-             for d in record_differences(e, r, f"record {i}")]  # fmt: skip
+    found = [
+        d
+        for i, (e, r) in enumerate(zip(expected["records"], records, strict=True))
+        for d in record_differences(e, r, f"record {i}")
+    ]
     assert not found, f"{name}: {expected['about']}\n" + "\n".join(found)
 
 

@@ -24,11 +24,29 @@ from kg.validation.results import Report
 JARS = Path("/usr/share/java")
 #: Jena's jars and those of its Debian dependencies (unversioned names, as Debian links them).
 DEPENDENCIES = (
-    "commons-cli", "commons-codec", "commons-compress", "commons-csv", "commons-io", "commons-lang3",
-    "dexx.collection", "gson", "guava", "httpclient", "httpcore", "jackson-core", "jackson-databind",
-    "jackson-annotations", "jakarta.json-api", "jsonld-java", "protobuf", "slf4j-api", "slf4j-nop", "thrift",
-    "titanium-json-ld", "jcl-over-slf4j",
-)  # fmt: skip
+    "commons-cli",
+    "commons-codec",
+    "commons-compress",
+    "commons-csv",
+    "commons-io",
+    "commons-lang3",
+    "dexx.collection",
+    "gson",
+    "guava",
+    "httpclient",
+    "httpcore",
+    "jackson-core",
+    "jackson-databind",
+    "jackson-annotations",
+    "jakarta.json-api",
+    "jsonld-java",
+    "protobuf",
+    "slf4j-api",
+    "slf4j-nop",
+    "thrift",
+    "titanium-json-ld",
+    "jcl-over-slf4j",
+)
 MAIN = "shacl.shacl"
 
 

@@ -123,7 +123,7 @@ FAULTS: list[tuple[str, str, Callable[[ox.Triple], list[ox.Triple]]]] = [
     ("eligibility untyped", TKG + "eligibility", lambda t: _with(t, ox.NamedNode(t.object.value + "-none"))),
     ("other lead sponsor", TKG + "leadSponsor", lambda t: _with(t, _iri("org/nobody"))),
     ("study type not the class", TKG + "studyType", lambda t: _with(t, _iri("vocab/study-type/OBSERVATIONAL"))),
-]  # fmt: skip
+]
 
 
 @pytest.mark.slow

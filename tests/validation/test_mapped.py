@@ -24,9 +24,7 @@ def lines(study: dict, base: str = "https://w3id.org/trialkg/") -> list[str]:  #
     """The study's triples as the build validates them: mapped, with its provenance (kg.publish)."""
     record = parse_study(study, "test.json")  # type: ignore[arg-type]
     triples = Mapper(base).map(record)
-    return [f"{t.subject} {t.predicate} {t.object} ." for t in triples.own | triples.shared] + study_lines(
-        record, base
-    )
+    return [f"{t.subject} {t.predicate} {t.object} ." for t in triples.own | triples.shared] + study_lines(record, base)
 
 
 def test_the_mapped_test_record_conforms_without_any_result(validator: Validator) -> None:

@@ -106,9 +106,13 @@ def test_alignments(onto: rdflib.Graph) -> None:
     assert (t.condition, RDFS.subPropertyOf, SCHEMA.healthCondition) in onto
     phase = rdflib.Namespace(TKGV + "phase/")
     fhir = rdflib.Namespace("http://terminology.hl7.org/CodeSystem/research-study-phase#")
-    for code, ncit, fhir_code in (("PHASE1", "C15600", "phase-1"), ("PHASE2", "C15601", "phase-2"),
-                                  ("PHASE3", "C15602", "phase-3"), ("PHASE4", "C15603", "phase-4"),
-                                  ("EARLY_PHASE1", "C54721", "early-phase-1")):  # fmt: skip
+    for code, ncit, fhir_code in (
+        ("PHASE1", "C15600", "phase-1"),
+        ("PHASE2", "C15601", "phase-2"),
+        ("PHASE3", "C15602", "phase-3"),
+        ("PHASE4", "C15603", "phase-4"),
+        ("EARLY_PHASE1", "C54721", "early-phase-1"),
+    ):
         assert (phase[code], SKOS.exactMatch, OBO["NCIT_" + ncit]) in onto
         assert (phase[code], SKOS.exactMatch, fhir[fhir_code]) in onto
 
@@ -117,8 +121,11 @@ def _owl_rl_problems(graph: rdflib.Graph) -> list[str]:
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
     problems = [str(graph.value(e, ERRNS.error)) for e in graph.subjects(RDF.type, ERRNS.ErrorMessage)]
     problems += [f"{n} is an owl:Nothing" for n in graph.subjects(RDF.type, OWL.Nothing)]
-    problems += [f"{a} sameAs and differentFrom {b}" for a, b in graph.subject_objects(OWL.sameAs)
-                 if (a, OWL.differentFrom, b) in graph]  # fmt: skip
+    problems += [
+        f"{a} sameAs and differentFrom {b}"
+        for a, b in graph.subject_objects(OWL.sameAs)
+        if (a, OWL.differentFrom, b) in graph
+    ]
     return problems
 
 

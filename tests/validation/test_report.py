@@ -16,10 +16,25 @@ TRIAL = "https://w3id.org/trialkg/trial/NCT0000000"
 
 
 def report() -> Report:
-    results = {Result("Violation", SHAPE, "An arm must have a label.", f"<{TRIAL}{i}/arm/1>",
-                      path="<http://www.w3.org/2000/01/rdf-schema#label>") for i in range(5)}  # fmt: skip
-    results.add(Result("Warning", "<https://w3id.org/trialkg/shapes#W>", "Doubtful <b>&</b>.", f"<{TRIAL}9>",
-                       value='"0"^^<http://www.w3.org/2001/XMLSchema#integer>'))  # fmt: skip
+    results = {
+        Result(
+            "Violation",
+            SHAPE,
+            "An arm must have a label.",
+            f"<{TRIAL}{i}/arm/1>",
+            path="<http://www.w3.org/2000/01/rdf-schema#label>",
+        )
+        for i in range(5)
+    }
+    results.add(
+        Result(
+            "Warning",
+            "<https://w3id.org/trialkg/shapes#W>",
+            "Doubtful <b>&</b>.",
+            f"<{TRIAL}9>",
+            value='"0"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        )
+    )
     return Report(results)
 
 

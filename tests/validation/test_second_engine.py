@@ -45,10 +45,14 @@ def test_jena_agrees_on_every_case(workdir: Path) -> None:
         reports = pool.map(lambda case: jena.validate(workdir / "shapes.ttl", case, workdir), cases)
         theirs = {case: jena.counts_of_jena(report) for case, report in zip(cases, reports, strict=True)}
     outcomes = [
-        (case.name, jena.conforms(ours[case]), jena.conforms(theirs[case]),
-         sorted((ours[case] - theirs[case]).items()) + sorted((theirs[case] - ours[case]).items()))
+        (
+            case.name,
+            jena.conforms(ours[case]),
+            jena.conforms(theirs[case]),
+            sorted((ours[case] - theirs[case]).items()) + sorted((theirs[case] - ours[case]).items()),
+        )
         for case in cases
-    ]  # fmt: skip
+    ]
     assert [(name, a, b) for name, a, b, _ in outcomes if a != b] == []  # the verdict
     assert [(name, diff) for name, _, _, diff in outcomes if diff] == []  # the results per focus node
     assert any(not a for _, a, _, _ in outcomes) and any(a for _, a, _, _ in outcomes)
