@@ -10,6 +10,27 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+#: The columns of the trial-summary contract query (DESIGN.md), in order.
+TRIAL_SUMMARY_COLUMNS = [
+    "nct_id",
+    "title",
+    "status",
+    "study_type",
+    "phases",
+    "enrollment",
+    "start_date",
+    "completion_date",
+    "lead_sponsor",
+    "lead_sponsor_class",
+    "collaborators",
+    "conditions",
+    "condition_mesh",
+    "interventions",
+    "intervention_types",
+    "countries",
+    "site_count",
+]
+
 _STUDY: dict[str, Any] = {
     "protocolSection": {
         "identificationModule": {

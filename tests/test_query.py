@@ -10,27 +10,9 @@ import pytest
 from kg import query as q
 from kg.errors import QueryError
 from kg.publish.build import build
-from tests.fixtures import api_study, write_json
+from tests.fixtures import TRIAL_SUMMARY_COLUMNS, api_study, write_json
 
-SUMMARY_COLUMNS = [
-    "nct_id",
-    "title",
-    "status",
-    "study_type",
-    "phases",
-    "enrollment",
-    "start_date",
-    "completion_date",
-    "lead_sponsor",
-    "lead_sponsor_class",
-    "collaborators",
-    "conditions",
-    "condition_mesh",
-    "interventions",
-    "intervention_types",
-    "countries",
-    "site_count",
-]
+SUMMARY_COLUMNS = TRIAL_SUMMARY_COLUMNS
 
 
 @pytest.fixture(scope="module")

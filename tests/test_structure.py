@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests import imports
+from tests.sourcecode import docstrings
 
 KG = Path(__file__).resolve().parent.parent / "kg"
 #: Path segments of the contract's IRIs (DESIGN.md): only kg/iris.py may write them after a base.
@@ -18,20 +19,9 @@ IN_IRI = re.compile(r"w3id\.org/trialkg/" + SEGMENTS)
 MINTER = KG / "iris.py"
 
 
-def _docstrings(tree: ast.AST) -> set[int]:
-    return {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-
-
 def _minted(tree: ast.AST) -> list[tuple[int, str]]:
     """Where a module writes a contract IRI itself: ``f"{base}trial/..."`` or ``".../w3id.org/trialkg/org/..."``."""
-    skip = _docstrings(tree)
+    skip = docstrings(tree)
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):

@@ -24,6 +24,7 @@ from kg.serve.formats import formats
 from kg.serve.html import Term
 from kg.serve.pages import Property, Service, Value
 from kg.validation.ontology_doc import Link
+from tests.sourcecode import docstrings
 
 ROOT = Path(__file__).resolve().parent.parent
 KG = ROOT / "kg"
@@ -40,21 +41,10 @@ ESCAPING = re.compile(r"\bhtml\.escape\b|from html import escape|\bmarkupsafe\.e
 ALLOWED: dict[str, tuple[str, str]] = {}
 
 
-def _docstrings(tree: ast.AST) -> set[int]:
-    return {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-
-
 def html_in_strings(source: str) -> list[tuple[int, str]]:
     """Where a module's strings (plain or f-strings, docstrings left out) hold an HTML tag, or it escapes."""
     tree = ast.parse(source)
-    skip = _docstrings(tree)
+    skip = docstrings(tree)
     found = [
         (node.lineno, node.value)
         for node in ast.walk(tree)

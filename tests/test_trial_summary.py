@@ -29,25 +29,9 @@ from typing import Any
 
 import pytest
 
-COLUMNS = [
-    "nct_id",
-    "title",
-    "status",
-    "study_type",
-    "phases",
-    "enrollment",
-    "start_date",
-    "completion_date",
-    "lead_sponsor",
-    "lead_sponsor_class",
-    "collaborators",
-    "conditions",
-    "condition_mesh",
-    "interventions",
-    "intervention_types",
-    "countries",
-    "site_count",
-]
+from tests.fixtures import TRIAL_SUMMARY_COLUMNS
+
+COLUMNS = TRIAL_SUMMARY_COLUMNS
 SEED_NCT = "NCT04282928"
 SHOW = 20  # mismatches shown in a failure message
 
