@@ -29,6 +29,7 @@ PUBMED_NS = "https://pubmed.ncbi.nlm.nih.gov/"
 
 #: The data's own namespaces under the base, by the prefix the Turtle dump gives them.
 SPACES = ("trial", "org", "condition", "intervention", "country")
+_TERM = re.compile(r"[\w.-]+")
 _STUDY = re.compile(r"^(.*/trial/NCT[0-9]{8})(?:/.*)?$")
 
 
@@ -104,9 +105,18 @@ def converter(base: str = DEFAULT_BASE) -> curies.Converter:
     return curies.Converter.from_prefix_map({**DESCRIPTION_PREFIXES, **prefixes(base)})
 
 
-def curie(iri: str, base: str = DEFAULT_BASE) -> str:
-    """``iri`` as a CURIE where a prefix fits, else unchanged."""
-    return str(converter(base).compress(iri, passthrough=True))
+@cache
+def _vocabularies() -> curies.Converter:
+    return curies.Converter.from_prefix_map({**DESCRIPTION_PREFIXES, **PREFIXES})
+
+
+def curie(iri: str, base: str = DEFAULT_BASE, *, term: bool = False) -> str:
+    """``iri`` as a CURIE where a prefix fits, else unchanged; with ``term``, only a term of a vocabulary
+    (``tkg:phase``; never a node of the data, such as ``{base}trial/NCT04282928``)."""
+    compressed = (_vocabularies() if term else converter(base)).compress(iri)
+    if compressed is None or compressed == iri or (term and not _TERM.fullmatch(compressed.split(":", 1)[1])):
+        return iri
+    return str(compressed)
 
 
 def in_space(iri: str, name: str) -> bool:

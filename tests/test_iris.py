@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.iris import Iris, in_space, mesh, part, study_of
+from kg.iris import Iris, curie, in_space, mesh, part, study_of
 
 
 def test_the_contract_iris() -> None:
@@ -21,3 +21,11 @@ def test_every_iri_under_a_study_belongs_to_it() -> None:
     study = Iris().study("NCT00000102")
     assert study_of(study) == study_of(part(study, "site", 3, "contact", 1)) == study
     assert study_of(Iris().org("acme")) is None
+
+
+def test_one_converter_for_curies() -> None:
+    assert curie("https://w3id.org/trialkg/ontology#phase") == "tkg:phase"
+    assert curie("https://w3id.org/trialkg/trial/NCT04282928/arm/1") == "trial:NCT04282928/arm/1"
+    assert curie("https://w3id.org/trialkg/trial/NCT04282928", term=True).startswith("https://")
+    assert curie("http://purl.obolibrary.org/obo/STATO_0000076", term=True) == "obo:STATO_0000076"
+    assert curie("http://example.org/unknown") == "http://example.org/unknown"

@@ -36,6 +36,8 @@ DESCRIPTION_PREFIXES: dict[str, str] = {
     "foaf": "http://xmlns.com/foaf/0.1/",
     "sd": "http://www.w3.org/ns/sparql-service-description#",
     "formats": "http://www.w3.org/ns/formats/",
+    "obo": "http://purl.obolibrary.org/obo/",  # alignments of the ontology (OBI, STATO, NCIt)
+    "fhir": "http://hl7.org/fhir/",
 }
 
 DEFAULT_BASE = "https://w3id.org/trialkg/"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import pyoxigraph as ox
 
+from kg.iris import curie as as_curie
 from kg.mapping.namespaces import PREFIXES
 from kg.templates import href
 
@@ -34,11 +35,7 @@ class Term(NamedTuple):
 
 def curie(site: Site, iri: str) -> str:
     """``tkg:phase`` for an IRI in a known namespace (the longest that fits), else the IRI."""
-    best = ""
-    for name, ns in site.prefixes.items():
-        if iri.startswith(ns) and len(ns) > len(site.prefixes.get(best, "")) and len(iri) > len(ns):
-            best = name
-    return f"{best}:{iri[len(site.prefixes[best]) :]}" if best else iri
+    return as_curie(iri, site.base)
 
 
 def iri_term(site: Site, iri: str, text: str | None = None, *, label: bool = True) -> Term:

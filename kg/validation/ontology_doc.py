@@ -18,13 +18,13 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
+from kg.iris import curie
 from kg.mapping.namespaces import PREFIXES
 from kg.templates import render
 from kg.validation.engine import ONTOLOGY
 
 TKG = PREFIXES["tkg"]
 TKGV = PREFIXES["tkgv"]
-_MORE_PREFIXES = {"obo": "http://purl.obolibrary.org/obo/", "fhir": "http://hl7.org/fhir/"}
 
 
 @dataclass(frozen=True)
@@ -43,15 +43,10 @@ class _Doc:
 
     def __init__(self, graph: Graph) -> None:
         self.g = graph
-        self.prefixes = {**PREFIXES, **_MORE_PREFIXES}
 
     def curie(self, node: Node) -> str:
         if isinstance(node, URIRef):
-            iri = str(node)
-            for prefix, namespace in sorted(self.prefixes.items(), key=lambda kv: -len(kv[1])):
-                if iri.startswith(namespace) and len(iri) > len(namespace) and "/" not in iri[len(namespace) :]:
-                    return f"{prefix}:{iri[len(namespace) :]}"
-            return iri
+            return curie(str(node), term=True)
         if (node, OWL.unionOf, None) in self.g:
             members = Collection(self.g, self.g.value(node, OWL.unionOf))  # type: ignore[arg-type]
             return " or ".join(self.curie(m) for m in members)

@@ -13,7 +13,8 @@ from pathlib import Path
 import rdflib
 from rdflib.util import from_n3
 
-from kg.mapping.namespaces import PREFIXES
+from kg.iris import curie
+from kg.mapping.namespaces import DESCRIPTION_PREFIXES, PREFIXES
 from kg.templates import render
 from kg.validation.results import SEVERITIES, SH, Report, Result, merge
 
@@ -21,7 +22,7 @@ __all__ = ["Group", "groups", "html_report", "merge", "text_report", "turtle_rep
 
 EXAMPLES = 3
 FILES = {"text": "report.txt", "turtle": "report.ttl", "html": "report.html"}
-_PREFIXES = {**PREFIXES, "tkgsh": "https://w3id.org/trialkg/shapes#"}
+_PREFIXES = {**PREFIXES, "tkgsh": DESCRIPTION_PREFIXES["tkgsh"]}
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,7 @@ def short(term: str | None) -> str:
     if not term:
         return ""
     if term.startswith("<") and term.endswith(">"):
-        iri = term[1:-1]
-        for prefix, namespace in sorted(_PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            rest = iri[len(namespace) :]
-            if iri.startswith(namespace) and rest and all(c.isalnum() or c in "_-." for c in rest):
-                return f"{prefix}:{rest}"
-        return iri
+        return curie(term[1:-1], term=True)
     return term if len(term) <= 80 else term[:77] + "..."
 
 
