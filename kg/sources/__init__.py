@@ -30,14 +30,19 @@ NOT_RECORDS = frozenset({"fetch.json"})
 __all__ = ["DEFAULT_LIMITS", "FORMATS", "Entry", "Limits", "Parsed", "Rejected", "entries", "memory_entry", "read"]
 
 
-def entries(path: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Entry | Rejected]:
+def entries(path: str, limits: Limits = DEFAULT_LIMITS, *, given: bool = True) -> Iterator[Entry | Rejected]:
     """Every file under ``path``: the file itself, a directory's files, or a zip's members, sorted.
 
-    What cannot be read as a file at all (a FIFO, a socket, a hostile zip member) comes out rejected."""
+    What cannot be read as a file at all (a FIFO, a socket, a dangling link, a file we may not read, a
+    hostile zip member) comes out rejected; only an input path that was ``given`` and does not exist is
+    an :class:`InputError` (a typo on the command line, not a fault of one record)."""
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file or directory; give a file, a directory or a .zip") from None
+        if given:
+            raise InputError(f"{path}: no such file or directory; give a file, a directory or a .zip") from None
+        yield Rejected(path, "cannot be read: a link to nothing, or removed while the build ran")
+        return
     except OSError as exc:
         yield Rejected(path, f"cannot be read: {exc.strerror}")
         return
@@ -46,10 +51,17 @@ def entries(path: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Entry | Reje
             dirs.sort()
             for name in sorted(files):
                 if not name.startswith(".") and name not in NOT_RECORDS:
-                    yield from entries(os.path.join(root, name), limits)
-    elif not stat.S_ISREG(mode):
+                    yield from entries(os.path.join(root, name), limits, given=False)
+        return
+    if not stat.S_ISREG(mode):
         yield Rejected(path, "not a regular file (a FIFO, socket or device): left out")
-    elif _is_zip(path):
+        return
+    try:
+        zipped = _is_zip(path)
+    except OSError as exc:
+        yield Rejected(path, f"cannot be read: {exc.strerror}")
+        return
+    if zipped:
         yield from members(path, limits)
     else:
         yield Entry(path, lambda: open(path, "rb"), os.stat(path).st_size, limits)  # noqa: SIM115 - caller closes

@@ -93,3 +93,12 @@ def test_a_directory_entry_in_memory_is_read_like_a_file(tmp_path: Path) -> None
     (tmp_path / "dirs.zip").write_bytes(buffer.getvalue())
     (entry,) = entries(str(tmp_path / "dirs.zip"))
     assert not isinstance(entry, Rejected) and entry.size == len(_study("NCT00000003"))
+
+
+def test_a_dangling_link_in_a_folder_is_one_rejected_record(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.json").write_bytes(_study("NCT00000001"))
+    (tmp_path / "in" / "b.json").symlink_to(tmp_path / "nowhere.json")
+    first, second = read([str(tmp_path / "in")])
+    assert isinstance(first, Study)
+    assert isinstance(second, Rejected) and "link to nothing" in second.reason
