@@ -16,7 +16,7 @@ from tests.load.conftest import OxigraphServer
 pytestmark = pytest.mark.slow
 
 #: Parameter values with answers in the corpus.
-VALUES = {"mesh": "D001249", "sponsor": "Pfizer", "country": "FR"}
+VALUES = {"mesh": "D001249", "sponsor": "Pfizer", "country": "FR", "as_of": "2024-01-01"}
 NAMES = sorted(q.canned())
 
 
