@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 from functools import cache
-
-import curies
+from typing import TYPE_CHECKING
 
 from kg.mapping.namespaces import DEFAULT_BASE, DESCRIPTION_PREFIXES, PREFIXES
 from kg.naming import local, mesh_ui
+
+if TYPE_CHECKING:
+    import curies
 
 #: The namespaces of the datasets we link to, as their owners write them.
 MESH_NS = PREFIXES["mesh"]
@@ -102,11 +104,15 @@ def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
 def converter(base: str = DEFAULT_BASE) -> curies.Converter:
     """The one IRI <-> CURIE converter of a release (``trial:NCT04282928``, ``tkg:phase``): the data's
     prefixes and those of its description (VoID, DCAT, the shapes)."""
+    import curies  # here: it brings pydantic, which query workers (under a memory limit) need not load
+
     return curies.Converter.from_prefix_map({**DESCRIPTION_PREFIXES, **prefixes(base)})
 
 
 @cache
 def _vocabularies() -> curies.Converter:
+    import curies  # as in converter()
+
     return curies.Converter.from_prefix_map({**DESCRIPTION_PREFIXES, **PREFIXES})
 
 
