@@ -31,6 +31,9 @@ from kg.model import (
 )
 from kg.sources.ctgov_json_results import results
 from kg.sources.json_records import objects
+from kg.sources.json_values import items as _list
+from kg.sources.json_values import obj as _obj
+from kg.sources.json_values import objs as _objs
 from kg.sources.records import Entry, Parsed, Rejected
 
 FORMAT = "api-v2-json"
@@ -68,35 +71,6 @@ def _get(obj: Any, *keys: str) -> Any:
             return None
         obj = obj.get(key)
     return obj
-
-
-def _obj(parent: J, key: str) -> J:
-    """``parent[key]`` as an object (``{}`` when absent); anything else is the record's fault."""
-    value = parent.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise RecordError(f"{key}: expected an object, got {type(value).__name__} {str(value)[:60]!r}")
-    return value
-
-
-def _list(parent: J, key: str) -> list[Any]:
-    """``parent[key]`` as a list (``[]`` when absent): a string is not a list of its letters."""
-    value = parent.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise RecordError(f"{key}: expected a list, got {type(value).__name__} {str(value)[:60]!r}")
-    return value
-
-
-def _objs(parent: J, key: str) -> list[J]:
-    """``parent[key]`` as a list of objects."""
-    items = _list(parent, key)
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise RecordError(f"{key}[{index}]: expected an object, got {type(item).__name__} {str(item)[:60]!r}")
-    return items
 
 
 def _flag(parent: J, key: str) -> bool:

@@ -35,62 +35,37 @@ from kg.results_model import (
     PostedResults,
     ResultGroup,
 )
+from kg.sources.json_values import items, obj, objs
 
 J = dict[str, Any]
+WHERE = "resultsSection: "  # where the keys read here stand, for the messages
 
 
 def results(section: J, status: J) -> ResultsSummary | None:
     """The results of a record (``None`` without a ``resultsSection``): the counts and every table."""
     if not section:
         return None
-    flow = _obj(section, "participantFlowModule")
-    events = _obj(section, "adverseEventsModule")
-    measures = _objs(_obj(section, "outcomeMeasuresModule"), "outcomeMeasures")
-    first = _obj(status, "resultsFirstPostDateStruct").get("date")
+    flow = obj(section, "participantFlowModule", WHERE)
+    events = obj(section, "adverseEventsModule", WHERE)
+    measures = objs(obj(section, "outcomeMeasuresModule", WHERE), "outcomeMeasures", WHERE)
+    first = obj(status, "resultsFirstPostDateStruct", WHERE).get("date")
     return ResultsSummary(
         first_posted=first,
         outcome_measure_count=len(measures),
-        group_count=len(_objs(flow, "groups")),
-        serious_adverse_event_count=len(_objs(events, "seriousEvents")),
-        other_adverse_event_count=len(_objs(events, "otherEvents")),
+        group_count=len(objs(flow, "groups", WHERE)),
+        serious_adverse_event_count=len(objs(events, "seriousEvents", WHERE)),
+        other_adverse_event_count=len(objs(events, "otherEvents", WHERE)),
         posted=PostedResults(
             flow=_flow(flow) if flow else None,
-            baseline=_baseline(_obj(section, "baselineCharacteristicsModule")),
+            baseline=_baseline(obj(section, "baselineCharacteristicsModule", WHERE)),
             outcome_measures=[_outcome(m) for m in measures],
             adverse_events=_events(events) if events else None,
-            more_info=_more_info(_obj(section, "moreInfoModule")),
+            more_info=_more_info(obj(section, "moreInfoModule", WHERE)),
         ),
     )
 
 
 # --- readers ----------------------------------------------------------------------------------------------
-
-
-def _obj(parent: J, key: str) -> J:
-    value = parent.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise RecordError(f"resultsSection: {key}: expected an object, got {type(value).__name__} {str(value)[:60]!r}")
-    return value
-
-
-def _objs(parent: J, key: str) -> list[J]:
-    value = parent.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise RecordError(f"resultsSection: {key}: expected a list of objects, got {str(value)[:60]!r}")
-    return value
-
-
-def _strings(parent: J, key: str) -> list[Any]:
-    value = parent.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise RecordError(f"resultsSection: {key}: expected a list, got {type(value).__name__} {str(value)[:60]!r}")
-    return value
 
 
 def count(value: Any, where: str) -> int | None:
@@ -114,13 +89,13 @@ def _counts(items: list[J], key: str, where: str) -> list[GroupCount]:
 
 
 def _groups(module: J) -> list[ResultGroup]:
-    return [ResultGroup(g.get("id") or "", g.get("title"), g.get("description")) for g in _objs(module, "groups")]
+    return [ResultGroup(g.get("id") or "", g.get("title"), g.get("description")) for g in objs(module, "groups", WHERE)]
 
 
 def _denoms(parent: J) -> list[Denominator]:
     return [
-        Denominator(d.get("units"), _counts(_objs(d, "counts"), "value", "denoms.counts.value"))
-        for d in _objs(parent, "denoms")
+        Denominator(d.get("units"), _counts(objs(d, "counts", WHERE), "value", "denoms.counts.value"))
+        for d in objs(parent, "denoms", WHERE)
     ]
 
 
@@ -141,13 +116,13 @@ def _classes(measure: J) -> list[MeasureClass]:
                             m.get("upperLimit"),
                             m.get("comment"),
                         )
-                        for m in _objs(k, "measurements")
+                        for m in objs(k, "measurements", WHERE)
                     ],
                 )
-                for k in _objs(c, "categories")
+                for k in objs(c, "categories", WHERE)
             ],
         )
-        for c in _objs(measure, "classes")
+        for c in objs(measure, "classes", WHERE)
     ]
 
 
@@ -167,20 +142,20 @@ def _flow(module: J) -> ParticipantFlow:
                     Milestone(
                         m.get("type") or "",
                         m.get("comment"),
-                        _counts(_objs(m, "achievements"), "numSubjects", "milestones.achievements.numSubjects"),
+                        _counts(objs(m, "achievements", WHERE), "numSubjects", "milestones.achievements.numSubjects"),
                     )
-                    for m in _objs(p, "milestones")
+                    for m in objs(p, "milestones", WHERE)
                 ],
                 [
                     DropReason(
                         d.get("type") or "",
                         d.get("comment"),
-                        _counts(_objs(d, "reasons"), "numSubjects", "dropWithdraws.reasons.numSubjects"),
+                        _counts(objs(d, "reasons", WHERE), "numSubjects", "dropWithdraws.reasons.numSubjects"),
                     )
-                    for d in _objs(p, "dropWithdraws")
+                    for d in objs(p, "dropWithdraws", WHERE)
                 ],
             )
-            for p in _objs(module, "periods")
+            for p in objs(module, "periods", WHERE)
         ],
     )
 
@@ -204,7 +179,7 @@ def _baseline(module: J) -> Baseline | None:
                 denominators=_denoms(m),
                 classes=_classes(m),
             )
-            for m in _objs(module, "measures")
+            for m in objs(module, "measures", WHERE)
         ],
     )
 
@@ -224,14 +199,14 @@ def _outcome(m: J) -> OutcomeMeasure:
         groups=_groups(m),
         denominators=_denoms(m),
         classes=_classes(m),
-        analyses=[_analysis(a) for a in _objs(m, "analyses")],
+        analyses=[_analysis(a) for a in objs(m, "analyses", WHERE)],
     )
 
 
 def _analysis(a: J) -> Analysis:
     comments = [c for c in (a.get("ciLowerLimitComment"), a.get("ciUpperLimitComment")) if c]
     return Analysis(
-        group_ids=list(_strings(a, "groupIds")),
+        group_ids=list(items(a, "groupIds", WHERE)),
         group_description=a.get("groupDescription"),
         non_inferiority_type=a.get("nonInferiorityType"),
         non_inferiority_comment=a.get("nonInferiorityComment"),
@@ -272,7 +247,7 @@ def _events(module: J) -> AdverseEvents:
                     count(s.get("numAtRisk"), "stats.numAtRisk"),
                     count(s.get("numEvents"), "stats.numEvents"),
                 )
-                for s in _objs(e, "stats")
+                for s in objs(e, "stats", WHERE)
             ],
         )
 
@@ -280,9 +255,9 @@ def _events(module: J) -> AdverseEvents:
         time_frame=module.get("timeFrame"),
         description=module.get("description"),
         frequency_threshold=module.get("frequencyThreshold"),
-        groups=[group(g) for g in _objs(module, "eventGroups")],
-        serious=[event(e) for e in _objs(module, "seriousEvents")],
-        other=[event(e) for e in _objs(module, "otherEvents")],
+        groups=[group(g) for g in objs(module, "eventGroups", WHERE)],
+        serious=[event(e) for e in objs(module, "seriousEvents", WHERE)],
+        other=[event(e) for e in objs(module, "otherEvents", WHERE)],
     )
 
 
@@ -299,11 +274,11 @@ _GROUP_COUNTS = (
 def _more_info(module: J) -> MoreInfo | None:
     if not module:
         return None
-    agreement = _obj(module, "certainAgreement")
-    poc = _obj(module, "pointOfContact")
+    agreement = obj(module, "certainAgreement", WHERE)
+    poc = obj(module, "pointOfContact", WHERE)
     phone, ext = poc.get("phone"), poc.get("phoneExt")
     return MoreInfo(
-        limitations=_obj(module, "limitationsAndCaveats").get("description"),
+        limitations=obj(module, "limitationsAndCaveats", WHERE).get("description"),
         pi_sponsor_employee=agreement.get("piSponsorEmployee"),
         restrictive_agreement=agreement.get("restrictiveAgreement"),
         restriction_type=agreement.get("restrictionType"),
