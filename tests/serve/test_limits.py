@@ -118,7 +118,7 @@ GREEDY = "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?a ?c ?f ?i { ?a ?b ?c . ?d 
 
 
 def test_a_worker_over_its_memory_limit_is_replaced(known_release: Path) -> None:
-    running = Server(known_release, "--workers", "1", "--memory-limit", "700", "--timeout", "60")
+    running = Server(known_release, "--workers", "1", "--memory-limit", "1200", "--timeout", "60")
     try:
         before = running.children() if sys.platform.startswith("linux") else set()
         with httpx.Client(base_url=running.url, timeout=90) as c:
@@ -130,7 +130,7 @@ def test_a_worker_over_its_memory_limit_is_replaced(known_release: Path) -> None
             assert c.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
         if before:
             _wait_for(lambda: len(running.children()) == 1 and running.children() != before)
-        assert any("ran out of memory (700 MB)" in line for line in running.log)
+        assert any("ran out of memory (1200 MB)" in line for line in running.log)
     finally:
         running.stop()
 
