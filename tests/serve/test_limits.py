@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -140,6 +140,16 @@ def _client(url: str, address: str) -> httpx.Client:
     return httpx.Client(base_url=url, timeout=60, transport=httpx.HTTPTransport(local_address=address))
 
 
+def _until(ask: Callable[[], httpx.Response], status: int, tries: int) -> httpx.Response:
+    """The first response with ``status``, or the last of ``tries`` responses."""
+    for _ in range(tries):
+        response = ask()
+        if response.status_code == status:
+            break
+        time.sleep(0.1)
+    return response
+
+
 def test_long_ad_hoc_queries_do_not_starve_canned_queries(known_release: Path) -> None:
     """Two clients loop queries that run into the timeout; canned queries and a third client's short
     query still get answers at once, and a client over its share gets 429."""
@@ -165,7 +175,8 @@ def test_long_ad_hoc_queries_do_not_starve_canned_queries(known_release: Path) -
             started = time.monotonic()
             short = c.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
             assert short.status_code == 200 and time.monotonic() - started < 4 + 2  # behind one runaway at most
-            over = same.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+            # The abuser at .2 is between two of its queries now and then; ask until its share is full.
+            over = _until(lambda: same.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}), 429, 20)
             assert over.status_code == 429 and over.headers["retry-after"]
             assert over.json()["error"]["title"] == "Too many queries at once"
     finally:
