@@ -404,6 +404,15 @@ def serve(
 
 
 @main.command()
+@click.option("--serve-url", required=True, help="Where `trialkg serve` answers, e.g. https://kg.example.org/.")
+def w3id(serve_url: str) -> None:
+    """Print the .htaccess with which w3id.org redirects https://w3id.org/trialkg/ IRIs to --serve-url."""
+    from kg.serve.w3id import htaccess  # loaded when the command runs
+
+    click.echo(htaccess(serve_url), nl=False)
+
+
+@main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def queries(fmt: str) -> None:
     """List the canned queries: name, title, parameters."""
@@ -693,9 +702,10 @@ def link_report(inputs: tuple[str, ...], lexicons: tuple[str, ...], variants: st
 @click.option("--check", is_flag=True, help="Only say whether the generated parts are up to date (exit 1 if not).")
 def ontology(check: bool) -> None:
     """Regenerate the parts of ontology/ and shapes/ made from kg/codes.py (for developers)."""
-    from kg.ontology_build import ROOT, generate  # loaded when it runs
+    from kg.ontology_build import generate  # loaded when it runs
+    from kg.packaged import PACKAGE
 
     stale = generate(check)
     for path in stale:
-        click.echo(f"{'out of date' if check else 'rewrote'}: {path.relative_to(ROOT)}")
+        click.echo(f"{'out of date' if check else 'rewrote'}: {path.relative_to(PACKAGE.parent)}")
     sys.exit(1 if check and stale else 0)

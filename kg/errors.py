@@ -5,6 +5,7 @@ TrialkgError
 ├── RecordError           one record cannot be parsed (the build quarantines it and goes on)
 ├── ValidationError       data or shapes cannot be validated at all (not: data that does not conform)
 ├── ReleaseError          a release directory is missing, incomplete or cannot be written
+├── WorkerError           a build's worker process could not start (the message says why)
 ├── QueryError            a canned query is unknown, a parameter is missing or a query fails (locally or remotely)
 ├── LoadError             a release cannot be pushed into a triple store, or the store disagrees after loading
 ├── ServeError            the server cannot start: its port is in use, or its address cannot be bound
@@ -32,6 +33,10 @@ class ValidationError(TrialkgError):
 
 
 class ReleaseError(TrialkgError):
+    pass
+
+
+class WorkerError(TrialkgError):
     pass
 
 

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from kg import guard
 from kg.errors import QueryError
 from kg.failures import unreadable
+from kg.packaged import QUERIES_DIR
 from kg.publish import release as layout
 from kg.remote import RemoteEndpoint
 
@@ -75,7 +76,7 @@ def load_query(path: Path) -> CannedQuery:
     return CannedQuery(path.stem, meta["title"], meta["description"], text, params)
 
 
-def canned(directory: Path = layout.QUERIES_DIR) -> dict[str, CannedQuery]:
+def canned(directory: Path = QUERIES_DIR) -> dict[str, CannedQuery]:
     """Every canned query by name."""
     return {q.name: q for q in map(load_query, sorted(directory.glob("*.rq")))}
 

@@ -31,10 +31,11 @@ from typing import Any
 from kg.errors import InputError
 from kg.iris import MESH_NS, ROR_NS, in_space, ror
 from kg.naming import fold, mesh_ui
+from kg.packaged import LEXICONS_DIR
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 EXACT, CLOSE = SKOS + "exactMatch", SKOS + "closeMatch"
-DEFAULTS = Path(__file__).resolve().parent.parent / "lexicons"
+DEFAULTS = LEXICONS_DIR
 _UI_COLUMNS = ("descriptor_ui", "mesh_ui", "ui", "mesh_id", "id", "descriptorui")
 _NAME_COLUMNS = ("name", "term", "heading", "descriptor_name", "label", "mesh_term", "preferred_name")
 

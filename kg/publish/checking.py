@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from kg.publish.workers import reraise_start_error, started, starting
 from kg.validation.engines import DEFAULT_ENGINE, new_validator
 
 B = TypeVar("B")
@@ -24,23 +23,11 @@ _validator: Any = None
 
 def _start_worker(engine: str) -> None:
     global _validator
-    _exit_with_parent()
     _validator = _new_validator(engine)
 
 
-def _exit_with_parent() -> None:
-    """End this worker when the build that started it is gone (``kill -9`` leaves workers otherwise)."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
-
-
 def _validate(lines: list[str]) -> Any:
+    started()
     return _validator.validate_ntriples(lines)
 
 
@@ -76,7 +63,7 @@ def checked(
                 yield batch, exc
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(engine,)) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=starting, initargs=(_start_worker, engine)) as pool:
         window: deque[tuple[B, Future[Any] | None]] = deque()
         for batch in batches:
             batch_lines = lines(batch)
@@ -96,6 +83,7 @@ def _settled(future: Future[Any] | None) -> Any:
     try:
         return future.result()
     except Exception as exc:  # BrokenProcessPool included: the caller validates the batch again in-process
+        reraise_start_error(exc)
         return exc
 
 

@@ -19,8 +19,8 @@ import pyoxigraph as ox
 from kg.linking.lexicon import load_all
 from kg.mapping.rdf import Mapper
 from kg.model import Study
-from kg.publish.checking import _exit_with_parent
 from kg.publish.spool import Content
+from kg.publish.workers import reraise_start_error, started, starting
 from kg.sources import Parsed, Rejected
 
 CHUNK = 25  # studies mapped per task
@@ -49,11 +49,11 @@ def _outcome(mapper: Mapper, study: Study) -> Outcome:
 
 def _start_worker(base: str, lexicons: list[str], contact_details: bool) -> None:
     global _mapper
-    _exit_with_parent()
     _mapper = Mapper(base, lexicon=load_all(lexicons), contact_details=contact_details)
 
 
 def _map_chunk(studies: list[Study]) -> list[Outcome]:
+    started()
     assert _mapper is not None, "the worker was not started"
     return [_outcome(_mapper, study) for study in studies]
 
@@ -79,7 +79,7 @@ def converted(
         return
     context = multiprocessing.get_context("spawn")
     start = (mapper.base, lexicons, mapper.contact_details)
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=start) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=starting, initargs=(_start_worker, *start)) as pool:
         window: deque[tuple[list[tuple[Parsed, Content | None]], Future[list[Outcome]]]] = deque()
         for chunk in _chunks(items):
             todo = [r for r, reused in chunk if isinstance(r, Study) and reused is None]
@@ -102,6 +102,7 @@ def _settled(
     try:
         mapped = iter(future.result())
     except Exception as exc:  # the worker died (killed, out of memory): every study of the chunk says so
+        reraise_start_error(exc)
         mapped = iter([exc] * len(chunk))
     for record, reused in chunk:
         if isinstance(record, Rejected):

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.fetch.recorded import retrieval, sources
 from kg.iris import Iris
+from kg.packaged import ONTOLOGY_DIR, SHAPES_DIR
 from kg.publish import release as layout
 from kg.publish.delta import write_delta
 from kg.publish.provenance import file_digest
@@ -101,8 +102,8 @@ def load_store(work: Path) -> None:
 
 
 def copy_vocabularies(work: Path) -> None:
-    shutil.copytree(layout.ONTOLOGY_DIR, work / "ontology", dirs_exist_ok=True)
-    shutil.copytree(layout.SHAPES_DIR, work / "shapes", dirs_exist_ok=True)
+    shutil.copytree(ONTOLOGY_DIR, work / "ontology", dirs_exist_ok=True)
+    shutil.copytree(SHAPES_DIR, work / "shapes", dirs_exist_ok=True)
 
 
 def write_report(work: Path, inputs: list[str], summary: Any, base: str, metadata: dict[str, Any]) -> None:

@@ -29,19 +29,19 @@ from kg.iris import Iris, part
 from kg.mapping.namespaces import DCTERMS, PROV, RDF, RDFS, SCHEMA, TKG
 from kg.mapping.terms import Triples, date
 from kg.model import Study
+from kg.packaged import PACKAGE
 from kg.publish.spool import Activity, Version
 
-PROJECT = Path(__file__).resolve().parent.parent.parent
 #: What turns a record into validated triples (code, shipped lexicons, ontology, shapes), relative to the
-#: project: when any of it changes, nothing is reused.
+#: package: when any of it changes, nothing is reused.
 CONVERSION = (
-    "kg/mapping",
-    "kg/sources",
-    "kg/linking",
-    "kg/lexicons",
-    "kg/validation",
-    "kg/codes.py",
-    "kg/model.py",
+    "mapping",
+    "sources",
+    "linking",
+    "lexicons",
+    "validation",
+    "codes.py",
+    "model.py",
     "ontology",
     "shapes",
 )
@@ -53,13 +53,13 @@ def fingerprint(base: str, extra: Iterable[str] = ()) -> str:
     digest = hashlib.sha256(f"trialkg {__version__}\nbase {base}\n".encode())
     files: list[Path] = []
     for name in CONVERSION:
-        path = PROJECT / name
+        path = PACKAGE / name
         if path.is_dir():
             files += sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
         elif path.is_file():
             files.append(path)
     for path in files:
-        digest.update(f"{path.relative_to(PROJECT)}\n".encode())
+        digest.update(f"{path.relative_to(PACKAGE)}\n".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     for item in extra:
         digest.update(f"extra {item}\n".encode())

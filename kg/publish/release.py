@@ -33,10 +33,6 @@ from kg.mapping.namespaces import DEFAULT_BASE
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-PROJECT = Path(__file__).resolve().parent.parent.parent
-ONTOLOGY_DIR = PROJECT / "ontology"
-SHAPES_DIR = PROJECT / "shapes"
-QUERIES_DIR = PROJECT / "queries"
 
 # The layout of a release, relative to its directory.
 TURTLE = "trialkg.ttl"

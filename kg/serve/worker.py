@@ -12,8 +12,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import threading
-import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -21,6 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg import guard
+from kg.publish.workers import exit_with_parent
 from kg.serve import sandbox
 
 
@@ -51,7 +50,7 @@ def main(conn: Connection, store_path: str, identity: tuple[int, int], memory_li
     ``identity`` is the (device, inode) of the store directory the pool was made for: a worker that
     finds another directory at ``store_path`` (the release was rebuilt) refuses to serve it."""
     confinement = sandbox.confine(memory_limit)
-    _exit_with_parent()
+    exit_with_parent()
     try:
         store = ox.Store.read_only(store_path)
         found = os.stat(store_path)
@@ -70,18 +69,6 @@ def main(conn: Connection, store_path: str, identity: tuple[int, int], memory_li
         if job is None:
             return
         conn.send(execute(store, job))
-
-
-def _exit_with_parent() -> None:
-    """A worker never outlives the server, even one killed with SIGKILL (pyoxigraph frees the GIL)."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 def execute(store: ox.Store, job: Job) -> Answer:

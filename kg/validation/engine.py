@@ -22,12 +22,10 @@ from rdflib.term import Node
 
 from kg.errors import InputError, ValidationError
 from kg.failures import unreadable
+from kg.packaged import SHAPES_DIR
 from kg.validation.results import SH, Report, Result, study_of
 from kg.validation.terms import graph_quads, parse_lines, rdflib_graph
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-SHAPES_DIR = ROOT / "shapes"
-ONTOLOGY = ROOT / "ontology" / "trialkg.ttl"
 BATCH = 150  # studies per batch when validating a file: the build's batch size
 
 _SH = rdflib.Namespace(SH)

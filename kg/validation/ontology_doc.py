@@ -20,8 +20,8 @@ from rdflib.term import Node
 
 from kg.iris import curie
 from kg.mapping.namespaces import PREFIXES
+from kg.packaged import ONTOLOGY
 from kg.templates import render
-from kg.validation.engine import ONTOLOGY
 
 TKG = PREFIXES["tkg"]
 TKGV = PREFIXES["tkgv"]

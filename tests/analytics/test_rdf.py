@@ -13,8 +13,8 @@ from rdflib import OWL, RDF, RDFS, URIRef
 
 from kg.analytics import Analysis, analyze, base_of
 from kg.ontology_build import EXTERNAL_VOCABULARIES, TKG
+from kg.packaged import ONTOLOGY
 from kg.query import LocalStore, open_store
-from kg.validation.engine import ONTOLOGY
 from tests.analytics.conftest import ACME, ASTHMA, S1, S2, S3, S4
 
 GRAPH = "https://w3id.org/trialkg/graph/analytics"

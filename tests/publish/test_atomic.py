@@ -157,8 +157,8 @@ _ORPHAN = """
 import multiprocessing, sys, time
 
 def child():
-    from kg.publish.checking import _exit_with_parent
-    _exit_with_parent()
+    from kg.publish.workers import exit_with_parent
+    exit_with_parent()
     time.sleep(120)
 
 if __name__ == "__main__":

@@ -39,8 +39,9 @@ TEST_URL = "http://testserver"
 class Server:
     """One ``trialkg serve`` process."""
 
-    def __init__(self, release: Path, *options: str) -> None:
-        script = Path(sys.executable).with_name("trialkg")
+    def __init__(self, release: Path, *options: str, trialkg: Path | None = None, cwd: Path | None = None) -> None:
+        """``trialkg``: the command to start (default: this environment's); ``cwd``: where to start it."""
+        script = trialkg or Path(sys.executable).with_name("trialkg")
         command = [str(script)] if script.exists() else [sys.executable, "-m", "kg"]
         setpriv = shutil.which("setpriv")
         if setpriv:  # the server gets SIGTERM if pytest dies, even by SIGKILL: none outlives a test run
@@ -53,6 +54,7 @@ class Server:
             stderr=subprocess.STDOUT,
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            cwd=cwd,
         )
         threading.Thread(target=self._read, daemon=True).start()
         self.url = self._wait_for_url()

@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS
 from kg import ontology_build
 from kg.codes import ENUMS
 from kg.ontology_build import CODED, EXTERNAL_VOCABULARIES, SCHEMES, TKG, TKGV
-from kg.validation.engine import ONTOLOGY, SHAPES_DIR
+from kg.packaged import ONTOLOGY, SHAPES_DIR
 from tests.validation.conftest import MappedStudy
 
 SCHEMA = rdflib.Namespace("https://schema.org/")

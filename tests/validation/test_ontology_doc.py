@@ -9,7 +9,7 @@ from rdflib import OWL, RDF, RDFS
 
 from kg.codes import ENUMS
 from kg.ontology_build import TKG
-from kg.validation.engine import ONTOLOGY
+from kg.packaged import ONTOLOGY
 from kg.validation.ontology_doc import ontology_html, write_ontology_doc
 from tests.htmlpage import Element, Page
 

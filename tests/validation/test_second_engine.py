@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from kg.validation.engine import SHAPES_DIR, Validator
+from kg.packaged import SHAPES_DIR
+from kg.validation.engine import Validator
 from kg.validation.results import Report
 from tests.validation import second_engine as jena
 
