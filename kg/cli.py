@@ -15,6 +15,7 @@ import click
 from kg.errors import AnalyticsError, LoadError, QueryError, TrialkgError
 from kg.failures import DENIED, FULL, READ_ONLY, explain
 from kg.mapping.namespaces import DEFAULT_BASE
+from kg.packaged import PACKAGE
 from kg.sources import DEFAULT_LIMITS, FORMATS, Limits
 from kg.stores import PRESETS
 from kg.transport import TIMEOUT
@@ -703,7 +704,6 @@ def link_report(inputs: tuple[str, ...], lexicons: tuple[str, ...], variants: st
 def ontology(check: bool) -> None:
     """Regenerate the parts of ontology/ and shapes/ made from kg/codes.py (for developers)."""
     from kg.ontology_build import generate  # loaded when it runs
-    from kg.packaged import PACKAGE
 
     stale = generate(check)
     for path in stale:
