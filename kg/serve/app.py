@@ -9,7 +9,7 @@ Routes:
 ``/queries/{name}``         one canned query run with query-string parameters (HTML, JSON, CSV, TSV)
 ``/downloads[/{name}]``     the release's files
 ``/.well-known/void``       VoID
-``/static/...``             the page's stylesheet and script
+``/static/...``             the pages' stylesheet, the editor's scripts (YASGUI's when installed)
 ``/{path}``                 any IRI under the base (or the vocabulary's), dereferenced
 =========================== ==========================================================================
 """
@@ -43,12 +43,19 @@ from kg.serve.errors import HANDLERS, ApiError, respond
 from kg.serve.site import Settings
 
 STATIC = Path(__file__).resolve().parent / "static"
+#: YASGUI's files in the static directory: copied there from npm by `make yasgui` (git-ignored), or absent.
+YASGUI_FILES = ("yasgui/yasgui.min.js", "yasgui/yasgui.min.css")
 MAX_BODY = 1_000_000  # bytes of a POSTed query
+
+
+def yasgui_installed(static: Path) -> bool:
+    """Whether the home page's editor is YASGUI (its files are in ``static``) or the plain one."""
+    return all((static / name).is_file() for name in YASGUI_FILES)
 
 
 def home(request: Request) -> Response:
     site = request.state.site
-    return HTMLResponse(pages.home(site, request.query_params.get("query")))
+    return HTMLResponse(pages.home(site, request.query_params.get("query"), yasgui=request.app.state.yasgui))
 
 
 def _too_large(size: str) -> ApiError:
@@ -84,8 +91,9 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
-def create_app(settings: Settings) -> Starlette:
-    """The app for one release; opens the release now (errors are raised here), starts workers on startup."""
+def create_app(settings: Settings, static: Path = STATIC) -> Starlette:
+    """The app for one release; opens the release now (errors are raised here), starts workers on startup.
+    ``static``: the directory served at ``/static`` (the tests give one without YASGUI)."""
     current = Current(settings)
 
     @contextlib.asynccontextmanager
@@ -105,7 +113,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/downloads", downloads.listing, name="downloads"),
         Route("/downloads/{name:path}", downloads.download, name="download"),
         Route("/.well-known/void", metadata.void, name="void"),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Mount("/static", StaticFiles(directory=static), name="static"),
         Route("/{path:path}", dereferencing.resource, name="resource"),
     ]
     middleware = [
@@ -128,6 +136,7 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.state.current = current
+    app.state.yasgui = yasgui_installed(static)
     return app
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from kg import query as q
+from kg.mapping.namespaces import PREFIXES
 from kg.serve.formats import formats
 from kg.serve.html import Term, curie, iri_term, result_rows, term
 from kg.serve.resources import COUNT_LIMIT, INCOMING_LIMIT, Description
@@ -82,7 +83,30 @@ def example_text(query: q.CannedQuery) -> str:
     return f"{query.text.rstrip()}\n# parameters: edit the values below\nVALUES ({names}) {{ ({' '.join(values)}) }}\n"
 
 
-def home(site: Site, initial: str | None) -> str:
+def vocabulary_terms(site: Site) -> dict[str, list[str]]:
+    """The ontology's classes and properties, which YASGUI completes from (instead of asking another host)."""
+    owl, rdf = PREFIXES["owl"], PREFIXES["rdf"]
+    kinds = {
+        "classes": [owl + "Class"],
+        "properties": [owl + "ObjectProperty", owl + "DatatypeProperty", rdf + "Property"],
+    }
+    terms = {}
+    for kind, types in kinds.items():
+        found = {
+            quad.subject.value
+            for t in types
+            for quad in site.vocabulary.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(t))
+            if isinstance(quad.subject, ox.NamedNode)
+        }
+        terms[kind] = sorted(found)
+    return terms
+
+
+def home(site: Site, initial: str | None, yasgui: bool = False) -> str:
+    """The home page; its editor is YASGUI when ``yasgui`` (its files are installed), else the plain one."""
+    config: dict[str, Any] = {"namespaces": site.namespaces}
+    if yasgui:
+        config |= {"start": START_QUERY, "prefixes": site.prefixes, "terms": vocabulary_terms(site)}
     return render(
         "serve/home.html",
         base=site.base,
@@ -92,7 +116,8 @@ def home(site: Site, initial: str | None) -> str:
         queries=site.queries,
         initial=initial or START_QUERY,
         examples={n: example_text(c) for n, c in site.queries.items()},
-        config={"namespaces": site.namespaces, "labels": {}},
+        config=config,
+        yasgui=yasgui,
     )
 
 

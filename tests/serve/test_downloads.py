@@ -12,6 +12,7 @@ import pyoxigraph as ox
 import pytest
 from starlette.testclient import TestClient
 
+from kg.serve.app import STATIC, yasgui_installed
 from tests.htmlpage import Page
 from tests.serve.conftest import TEST_URL, Server, app_client
 
@@ -96,7 +97,8 @@ def test_home_page(client: TestClient) -> None:
     for name in ("trial-summary", "top-sponsors", "studies-of-sponsor"):
         assert f"/queries/{name}" in page.links and name in options
     assert page.find("textarea", id="query", name="query")
-    assert "/static/editor.js" in {e.attrs.get("src") for e in page.find("script")}
+    editor = "/static/yasgui-editor.js" if yasgui_installed(STATIC) else "/static/editor.js"  # YASGUI, or the plain one
+    assert editor in {e.attrs.get("src") for e in page.find("script")}
     prefilled = Page(client.get("/", params={"query": "ASK { ?s ?p ?o }"}).text)
     assert prefilled.texts("textarea", id="query") == ["ASK { ?s ?p ?o }"]
     assert client.get("/static/editor.js").status_code == 200

@@ -1,4 +1,5 @@
-// The query editor of the home page: runs the text area's query at /sparql and shows the answer as a table.
+// The home page's plain query editor, where YASGUI is not installed (yasgui-editor.js): runs the text area's
+// query at /sparql and shows the answer as a table; links as links.js says.
 // Without JavaScript the form still works: it posts to /sparql, which answers browsers with a page.
 (() => {
   "use strict";
@@ -10,7 +11,6 @@
   const results = document.getElementById("results");
   const button = document.getElementById("run");
   const examples = JSON.parse(document.getElementById("example-queries").textContent);
-  const config = JSON.parse(document.getElementById("editor-config").textContent);
 
   const element = (tag, textContent, className) => {
     const node = document.createElement(tag);
@@ -19,27 +19,13 @@
     return node;
   };
 
-  // The local page of an IRI this server describes, or null.
-  const local = (iri) => {
-    for (const ns of config.namespaces) {
-      if (iri.startsWith(ns) && iri.length > ns.length) return "/" + iri.slice(ns.length);
-    }
-    return null;
-  };
-
   const cell = (value) => {
     const td = element("td");
     if (!value) return td;
     if (value.type === "uri") {
-      const path = local(value.value);
-      if (!path && !/^https?:\/\//i.test(value.value)) {
-        td.textContent = value.value; // not a web address (javascript:, urn:): text, never a link
-        return td;
-      }
-      const a = element("a", value.value, path ? "" : "ext");
-      a.href = path ? encodeURI(path) : value.value;
-      a.title = value.value;
-      td.appendChild(a);
+      const a = window.trialkgLinks.anchor(value.value, value.value);
+      if (a) td.appendChild(a);
+      else td.textContent = value.value; // not a web address (javascript:, urn:): text, never a link
     } else if (value.type === "literal") {
       td.appendChild(element("span", value.value, "lit"));
       if (value["xml:lang"]) td.append(" ", element("small", "@" + value["xml:lang"], "lang"));
