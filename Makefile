@@ -14,19 +14,24 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Debian packages the tests use: rapper (raptor2-utils) parses the dumps as a third-party parser,
-# Apache Jena's shacl is the second SHACL engine, Chromium and its driver run the browser test of
-# `trialkg serve` (headless, through Selenium), Apache httpd (apache2-bin: the server and its modules,
-# no system service) runs the w3id.org redirects. Installed when missing and we are root.
-SYSTEM_PACKAGES := raptor2-utils libapache-jena-java default-jre-headless chromium chromium-driver apache2-bin
+# Apache Jena's shacl is the second SHACL engine and its ARQ the second SPARQL engine (run from the
+# jars by the JRE), Chromium and its driver run the browser test of `trialkg serve` (headless, through
+# Selenium), Apache httpd (apache2-bin: the server and its modules, no system service) runs the
+# w3id.org redirects. Installed when missing and we are root.
+# Virtuoso (virtuoso-opensource-7-bin: virtuoso-t and isql-vt, no system service) is the second triple
+# store of the loading tests.
+SYSTEM_PACKAGES := raptor2-utils libapache-jena-java default-jre-headless chromium chromium-driver apache2-bin \
+                   virtuoso-opensource-7-bin
 system-deps:
 	@missing=""; command -v rapper >/dev/null || missing="yes"; \
 	 [ -d /usr/share/java ] && ls /usr/share/java | grep -q '^jena-shacl' || missing="yes"; \
 	 command -v chromium >/dev/null && command -v chromedriver >/dev/null || missing="yes"; \
 	 [ -x /usr/sbin/apache2 ] && [ -f /usr/lib/apache2/modules/mod_rewrite.so ] || missing="yes"; \
+	 command -v virtuoso-t >/dev/null || missing="yes"; \
 	 if [ -n "$$missing" ]; then \
 	   if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES)) >/dev/null; \
-	   else echo "note: install $(SYSTEM_PACKAGES) (apt) for the third-party parser, SHACL, browser and w3id tests"; fi; \
+	   else echo "note: install $(SYSTEM_PACKAGES) (apt) for the third-party parser, SHACL, browser, w3id and Virtuoso tests"; fi; \
 	 fi
 
 # YASGUI, the home page's query editor: the built files of the npm package @zazuko/yasgui, pinned by

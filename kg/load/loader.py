@@ -9,7 +9,8 @@ graph to be (see :mod:`kg.remote` for the query side):
 
 A full load POSTs the dump in chunks through the Graph Store Protocol (N-Quads straight to the service
 where the store takes them, otherwise graph by graph), or ``INSERT DATA`` chunks through SPARQL Update
-(``method="update"``, or when the store has no graph store service). A delta removes
+(``method="update"``, or when the store has no graph store service; an update request carries at most
+``chunk`` triples, and no more than the store's preset allows). A delta removes
 ``delta/removed.nt.gz`` (``DELETE DATA``) then adds ``delta/added.nt.gz``; in the per-study layout it
 replaces the graphs of the studies added, changed or restated and the shared graph (GSP ``PUT``, read from
 the new ``trialkg.nq.gz``) and drops the graphs of withdrawn studies. At the end the triples in the target
@@ -143,6 +144,7 @@ class Loader:
         if not target.graph and not target.per_study and not endpoints.default_graph:
             raise LoadError(f"{endpoints.store} keeps no default graph: give --graph IRI (or --per-study)")
         self.endpoints, self.client, self.target, self.chunk, self.progress = endpoints, client, target, chunk, progress
+        self.update_chunk = min(chunk, endpoints.update_limit or chunk)  # triples per SPARQL Update request
         self.gsp = method != "update" and endpoints.gsp is not None
         if method == "gsp" and endpoints.gsp is None:
             raise LoadError(f"no graph store service known for {endpoints.store}: give --gsp-url or --method update")
@@ -291,11 +293,15 @@ class Loader:
     def _update(
         self, verb: str, blocks: list[tuple[str | None, list[str]]], drop: Iterable[str] = (), why: str = ""
     ) -> None:
+        """``verb`` (INSERT DATA, DELETE DATA) of the blocks, in requests of at most ``update_chunk`` triples,
+        the first one dropping the graphs ``drop`` first."""
         if self.endpoints.update is None:
             raise LoadError(f"{why or verb}: needs a SPARQL Update service; give --update-url")
-        body = "\n".join(data_block(lines, graph) for graph, lines in blocks)
         drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" if g else "DROP SILENT DEFAULT ;\n" for g in drop)
-        self.client.update(self.endpoints.update, f"{drops}{verb} {{\n{body}\n}}")
+        for piece in _pieces(blocks, self.update_chunk):
+            body = "\n".join(data_block(lines, graph) for graph, lines in piece)
+            self.client.update(self.endpoints.update, f"{drops}{verb} {{\n{body}\n}}")
+            drops = ""
 
     # -- bookkeeping ----------------------------------------------------------------------------------
 
@@ -364,6 +370,24 @@ class Loader:
 def _by_graph(quads: list[str]) -> list[tuple[str | None, list[str]]]:
     """N-Quads lines as runs of N-Triples lines of the same graph, in order."""
     return [(graph, [t for _, t in run]) for graph, run in groupby(map(triple_of, quads), key=lambda gt: gt[0])]
+
+
+def _pieces(blocks: list[tuple[str | None, list[str]]], size: int) -> Iterator[list[tuple[str | None, list[str]]]]:
+    """The blocks (graph, lines) cut into requests of at most ``size`` lines, in order; one empty request
+    when there are no lines (so that its drops are still sent)."""
+    piece: list[tuple[str | None, list[str]]] = []
+    room, sent = size, False
+    for graph, lines in blocks:
+        start = 0
+        while start < len(lines):
+            part = lines[start : start + room]
+            piece.append((graph, part))
+            start, room = start + len(part), room - len(part)
+            if room == 0:
+                yield piece
+                piece, room, sent = [], size, True
+    if piece or not sent:
+        yield piece
 
 
 def _summary(summary: dict[str, int]) -> str:
