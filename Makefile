@@ -90,6 +90,7 @@ bench: $(BENCH_RELEASE)/void.ttl
 	$(BIN)/python bench/bench_validate.py --release $(BENCH_RELEASE)
 	$(BIN)/python bench/bench_update.py --studies 5000
 	$(BIN)/python bench/bench_serve.py --release $(BENCH_RELEASE)
+	$(BIN)/python bench/bench_scale.py --json build/bench-scale.json
 
 clean:
 	rm -rf build $(VENV)
