@@ -166,7 +166,8 @@ CONTEXTS: dict[str, Callable[[Hostile], dict[str, Any]]] = {
         "queries": _by_name(_query(h, text=False, params=False)),
         "initial": h("initial"),
         "examples": {h("example.name"): h("example")},
-        "config": {"namespaces": [h("namespace")], "labels": {}},
+        "config": {"namespaces": [h("namespace")], "labels": {}, "start": h("start"), "prefixes": [h("prefix")]},
+        "yasgui": True,  # the YASGUI page: its branch has more of the values in it than the plain one
     },
     "serve/resource.html": lambda h: {
         "title": h("title"),
