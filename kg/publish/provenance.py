@@ -7,7 +7,6 @@ must be byte-identical for the same inputs)::
     <trial/NCT…/record>     a prov:Entity ; tkg:sourceFormat tkgv:source-format/api-v2-json ;
                             prov:atLocation <https://clinicaltrials.gov/study/NCT…> , <trial/NCT…/record/file> ;
                             tkg:sha256 "…" ; tkg:registryVersion "…"^^xsd:date ; tkg:lastUpdate "…"^^xsd:date .
-    <https://clinicaltrials.gov/study/NCT…> a prov:Location .
     <trial/NCT…/record/file> a prov:Location ; rdfs:label "NCT….json" .
     <trial/NCT…/conversion> a prov:Activity ; prov:used <trial/NCT…/record> ;
                             prov:wasAssociatedWith <software/trialkg/0.1.0> ; dcterms:isPartOf <build/…> .
@@ -134,9 +133,9 @@ def record_lines(
     t.add(record, RDF.type, PROV.Entity)
     t.code(record, TKG.sourceFormat, "source-format", version.format)
     page, file = NamedNode(registry_page(study_iri.rsplit("/", 1)[-1])), NamedNode(part(study_iri, "record", "file"))
-    for location in (page, file):
-        t.add(record, PROV.atLocation, location)
-        t.add(location, RDF.type, PROV.Location)
+    t.add(record, PROV.atLocation, page)  # a prov:Location by the range of prov:atLocation: a study's graph
+    t.add(record, PROV.atLocation, file)  # holds triples about its own nodes only
+    t.add(file, RDF.type, PROV.Location)
     t.add(file, RDFS.label, file_name(version.location, inputs))  # a plain literal; none for no location
     t.add(record, TKG.sha256, version.sha256)
     t.add(record, TKG.registryVersion, _day(version.registry_version))
