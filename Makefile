@@ -19,15 +19,16 @@ $(STAMP): pyproject.toml
 # Selenium), Apache httpd (apache2-bin: the server and its modules, no system service) runs the
 # w3id.org redirects. Installed when missing and we are root.
 # Virtuoso (virtuoso-opensource-7-bin: virtuoso-t and isql-vt, no system service) is the second triple
-# store of the loading tests.
+# store of the loading tests. The OWL API (libowlapi-java) checks that the ontology is in the OWL 2 DL profile.
 SYSTEM_PACKAGES := raptor2-utils libapache-jena-java default-jre-headless chromium chromium-driver apache2-bin \
-                   virtuoso-opensource-7-bin
+                   virtuoso-opensource-7-bin libowlapi-java
 system-deps:
 	@missing=""; command -v rapper >/dev/null || missing="yes"; \
 	 [ -d /usr/share/java ] && ls /usr/share/java | grep -q '^jena-shacl' || missing="yes"; \
 	 command -v chromium >/dev/null && command -v chromedriver >/dev/null || missing="yes"; \
 	 [ -x /usr/sbin/apache2 ] && [ -f /usr/lib/apache2/modules/mod_rewrite.so ] || missing="yes"; \
 	 command -v virtuoso-t >/dev/null || missing="yes"; \
+	 [ -f /usr/share/java/owlapi-distribution.jar ] || missing="yes"; \
 	 if [ -n "$$missing" ]; then \
 	   if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES)) >/dev/null; \

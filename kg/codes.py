@@ -223,6 +223,18 @@ RESTRICTION_TYPE: Enum = {
 }
 REPORTING_STATUS: Enum = {"POSTED": "Posted", "NOT_POSTED": "Not Posted"}
 
+# --- ours, not the registry's: how precise a registry date is (tkg:startDatePrecision ...) ---------------
+DATE_PRECISION: Enum = {"DAY": "Day", "MONTH": "Month", "YEAR": "Year"}
+
+# --- the list a planned outcome is in (API v2 primaryOutcomes, secondaryOutcomes, otherOutcomes) -----------
+OUTCOME_KIND: Enum = {"PRIMARY": "Primary outcome", "SECONDARY": "Secondary outcome", "OTHER": "Other outcome"}
+# --- ours: the format a record was read from (kg.model.Source.format, tkg:sourceFormat) ---------------------
+SOURCE_FORMAT: Enum = {
+    "api-v2-json": "ClinicalTrials.gov API v2 JSON",
+    "legacy-xml": "ClinicalTrials.gov legacy XML (clinical_study)",
+    "page-text": "ClinicalTrials.gov study page text",
+}
+
 #: Each enumeration by the name the ontology publishes it under (``{base}vocab/{name}/{code}``).
 ENUMS: dict[str, Enum] = {
     "status": STATUS,
@@ -257,6 +269,9 @@ ENUMS: dict[str, Enum] = {
     "assessment-type": ASSESSMENT_TYPE,
     "restriction-type": RESTRICTION_TYPE,
     "reporting-status": REPORTING_STATUS,
+    "date-precision": DATE_PRECISION,
+    "outcome-kind": OUTCOME_KIND,
+    "source-format": SOURCE_FORMAT,
 }
 
 #: Old or variant spellings that legacy XML uses, per enumeration, beyond the display labels.

@@ -33,6 +33,9 @@ PUBMED_NS = "https://pubmed.ncbi.nlm.nih.gov/"
 SPACES = ("trial", "org", "condition", "intervention", "country")
 _TERM = re.compile(r"[\w.-]+")
 _STUDY = re.compile(r"^(.*/trial/NCT[0-9]{8})(?:/.*)?$")
+#: Between an organisation's slug and the country it is placed in (see :meth:`Iris.org`).
+ORG_COUNTRY = "--"
+_ORG_COUNTRY = re.compile(ORG_COUNTRY + r"([a-z]{2})$")
 
 
 class Iris:
@@ -52,8 +55,12 @@ class Iris:
         """One of the :data:`SPACES`: ``{base}org/``."""
         return f"{self.base}{name}/"
 
-    def org(self, slug: str) -> str:
-        return f"{self.base}org/{slug}"
+    def org(self, slug: str, country: str | None = None) -> str:
+        """An organisation: ``{base}org/{slug}``, or ``{base}org/{slug}--{cc}`` where it is placed in a
+        country (ISO 3166-1 alpha-2, lower case): a site's facility is one institution of that name in
+        that country (``org/queen-elizabeth-hospital--gb``). A slug never holds ``--``, so the IRI
+        stays one path segment that says both."""
+        return f"{self.base}org/{slug}{ORG_COUNTRY}{country.lower()}" if country else f"{self.base}org/{slug}"
 
     def condition(self, slug: str) -> str:
         return f"{self.base}condition/{slug}"
@@ -123,6 +130,12 @@ def curie(iri: str, base: str = DEFAULT_BASE, *, term: bool = False) -> str:
     if compressed is None or compressed == iri or (term and not _TERM.fullmatch(compressed.split(":", 1)[1])):
         return iri
     return str(compressed)
+
+
+def org_country(iri: str) -> str | None:
+    """The country an organisation IRI names (``.../org/queen-elizabeth-hospital--gb`` -> ``GB``), if any."""
+    match = _ORG_COUNTRY.search(iri)
+    return match.group(1).upper() if match and in_space(iri, "org") else None
 
 
 def in_space(iri: str, name: str) -> bool:

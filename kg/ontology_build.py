@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kg.codes import ENUMS
 from kg.mapping.namespaces import DESCRIPTION_PREFIXES, PREFIXES
+from kg.mapping.terms import REGISTRY_DATES, normalized
 from kg.packaged import ONTOLOGY, SHAPES_DIR
 
 TKG, TKGV, TKGSH = PREFIXES["tkg"], PREFIXES["tkgv"], DESCRIPTION_PREFIXES["tkgsh"]
@@ -26,7 +27,8 @@ NCIT = "http://purl.obolibrary.org/obo/NCIT_"
 OBI = "http://purl.obolibrary.org/obo/OBI_"
 STATO = "http://purl.obolibrary.org/obo/STATO_"
 FHIR_PHASE = "http://terminology.hl7.org/CodeSystem/research-study-phase#"
-FHIR_STATUS = "http://terminology.hl7.org/CodeSystem/research-study-status#"
+#: FHIR R5's research study status (ResearchStudy.progressStatus.state), not the THO code system of R4.
+FHIR_STATUS = "http://hl7.org/fhir/research-study-status#"
 FHIR_PURPOSE = "http://terminology.hl7.org/CodeSystem/research-study-prim-purp-type#"
 FHIR_GENDER = "http://hl7.org/fhir/administrative-gender#"
 SCHEMA = PREFIXES["schema"]
@@ -110,6 +112,12 @@ SCHEMES: dict[str, tuple[str, str]] = {
         "How an agreement between investigators and sponsor restricts publishing the results.",
     ),
     "reporting-status": ("Outcome reporting status", "Whether the values of a reported outcome measure are posted."),
+    "date-precision": (
+        "Date precision",
+        "How precise a registry date is as the record gives it: a day, a month or a year.",
+    ),
+    "outcome-kind": ("Planned outcome kind", "Whether a planned outcome measure is primary, secondary or other."),
+    "source-format": ("Source format", "The format a study's record was read from."),
 }
 
 #: Coded property (local name in ``tkg:``) -> the scheme its values come from.
@@ -151,6 +159,9 @@ CODED: dict[str, str] = {
     "assessmentType": "assessment-type",
     "restrictionType": "restriction-type",
     "reportingStatus": "reporting-status",
+    "outcomeKind": "outcome-kind",
+    "sourceFormat": "source-format",
+    **{normalized(prop)[1].value[len(TKG) :]: "date-precision" for prop in REGISTRY_DATES},
 }
 
 #: (scheme, code) -> [(SKOS mapping property, external IRI)]. Only matches we are sure of.
@@ -192,12 +203,15 @@ MATCHES: dict[tuple[str, str], list[tuple[str, str]]] = {
         ("exactMatch", SCHEMA + "Suspended"),
     ],
     ("status", "TERMINATED"): [
-        ("closeMatch", FHIR_STATUS + "administratively-completed"),
+        ("exactMatch", FHIR_STATUS + "terminated"),
         ("exactMatch", SCHEMA + "Terminated"),
     ],
     ("status", "WITHDRAWN"): [("closeMatch", FHIR_STATUS + "withdrawn"), ("exactMatch", SCHEMA + "Withdrawn")],
-    ("study-type", "INTERVENTIONAL"): [("exactMatch", NCIT + "C98388"), ("closeMatch", OBI + "0003699")],
-    ("study-type", "OBSERVATIONAL"): [("exactMatch", NCIT + "C16084"), ("closeMatch", OBI + "0003698")],
+    # NCIt's study classes are the exact matches of the OWL classes tkg:InterventionalStudy and
+    # tkg:ObservationalStudy; the codes are close matches only, so that no IRI is the exact match of both an
+    # OWL class and a SKOS concept (skos:exactMatch is transitive: the class and the concept would be one).
+    ("study-type", "INTERVENTIONAL"): [("closeMatch", NCIT + "C98388"), ("closeMatch", OBI + "0003699")],
+    ("study-type", "OBSERVATIONAL"): [("closeMatch", NCIT + "C16084"), ("closeMatch", OBI + "0003698")],
     ("allocation", "RANDOMIZED"): [("closeMatch", NCIT + "C46079"), ("closeMatch", SCHEMA + "RandomizedTrial")],
     ("allocation", "NA"): [("closeMatch", NCIT + "C48660")],
     ("purpose", "TREATMENT"): [("exactMatch", FHIR_PURPOSE + "treatment"), ("closeMatch", NCIT + "C49656")],
@@ -257,6 +271,11 @@ SCHEME_NOTES: dict[str, str] = {
     "date-type": "Used for the start, primary completion and completion dates and for the enrollment count.",
     "status": (
         "Used for the overall status, the last known status (of a study now UNKNOWN) and site recruitment status."
+    ),
+    "date-precision": (
+        "Ours, not the registry's. Every registry date (tkg:startDate ...) is published as the record gives it and "
+        "beside it as the xsd:date of the first day of its period (tkg:startDateNormalized), with this precision "
+        "(tkg:startDatePrecision)."
     ),
 }
 

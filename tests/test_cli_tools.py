@@ -18,7 +18,8 @@ def test_link_report_counts_organisations_and_writes_the_variants(tmp_path: Path
     done = CliRunner().invoke(main, ["link-report", str(tmp_path / "in"), "--variants", str(variants)])
     assert done.exit_code == 0, done.output
     figures = {line[:27].strip(): line[27:].split()[0] for line in done.output.splitlines() if line[:1] != " "}
-    assert (figures["org nodes before merging"], figures["org nodes after key+lexicon"]) == ("4", "3")  # INC. merged
+    assert (figures["org nodes before merging"], figures["org nodes after key+lexicon"]) == ("4", "4")
+    assert (figures["merged spellings"], figures["names split by country"]) == ("2", "1")  # INC. merged
     header = [line for line in variants.read_text(encoding="utf-8").splitlines() if not line.startswith("#")][0]
     assert header.split("\t")[:4] == ["subject_id", "subject_label", "predicate_id", "object_id"]
 

@@ -55,7 +55,7 @@ def test_open_source_connects_to_an_endpoint(server: OxigraphServer) -> None:
     source = q.open_source(endpoint=server.url + "/query", per_study=True)
     assert isinstance(source, RemoteEndpoint)
     assert source.url == server.url + "/query"
-    assert source.count() == 622
+    assert source.count() == 723
     with pytest.raises(QueryError, match="either --data DIR"):
         q.open_source(release="x", endpoint=server.url)
 

@@ -9,8 +9,10 @@ multi-valued cells are the distinct values, sorted (code-point order), joined wi
 empty.  XML text is stripped of leading and trailing whitespace and, as the project's XML reader does for
 names and labels (``kg.sources.ctgov_xml_values.line``: a decision we follow, not code we reuse), an inner run of
 whitespace counts as one space (``School of Medicine,  Slovenia`` in NCT02147249).  The legacy XML carries
-MeSH terms by name only: its ``condition_mesh`` holds the UIs of the names the shipped default lexicon
-(``kg/lexicons/*.sssom.tsv``, read here with ``csv``) maps with ``skos:exactMatch``, the others are empty.
+MeSH terms by name only: its ``condition_mesh`` holds the UIs of the names that have exactly one UI
+among the (UI, name) pairs of the corpus's API v2 records (their condition and intervention ``meshes``
+and ``ancestors``, read here with ``json``) and the names the shipped default lexicon
+(``kg/lexicons/*.sssom.tsv``, read here with ``csv``) maps with ``skos:exactMatch``; the others are empty.
 A study present in several inputs is published once, from the copy with the newest last-update date (JSON
 wins a tie); the expected row comes from that copy.
 """
@@ -177,7 +179,25 @@ def _default_lexicon() -> dict[str, str]:
 _LEXICON = _default_lexicon()
 
 
-def read_xml(path: Path) -> Expected:
+def registry_headings(corpus: Path) -> dict[str, set[str]]:
+    """Heading name -> the UIs the corpus's API v2 records give it (normally one)."""
+    names: dict[str, set[str]] = {}
+    for path in sorted((corpus / "ctgov-json").glob("*.json")):
+        study = json.loads(path.read_text(encoding="utf-8"))
+        for module in ("conditionBrowseModule", "interventionBrowseModule"):
+            for key in ("meshes", "ancestors"):
+                for m in _list(study, "derivedSection", module, key):
+                    if m.get("id") and m.get("term"):
+                        names.setdefault(_norm(m["term"]), set()).add(canonical_mesh(m["id"]))
+    return names
+
+
+def _heading_ui(name: str, headings: dict[str, set[str]]) -> str | None:
+    found = headings.get(_norm(name), set()) | ({_LEXICON[_norm(name)]} if _norm(name) in _LEXICON else set())
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def read_xml(path: Path, headings: dict[str, set[str]]) -> Expected:
     root = ET.parse(path).getroot()
     locations = root.findall("location")
     enrollment = _text(root, "enrollment")
@@ -196,7 +216,7 @@ def read_xml(path: Path) -> Expected:
         "lead_sponsor_class": _code(lead_class, _SPONSOR_CLASSES) if lead_class else "",
         "collaborators": _cell(_texts(root, "sponsors/collaborator/agency")),
         "conditions": _cell(_texts(root, "condition")),
-        "condition_mesh": _cell(_LEXICON.get(_norm(t)) for t in _texts(root, "condition_browse/mesh_term")),
+        "condition_mesh": _cell(_heading_ui(t, headings) for t in _texts(root, "condition_browse/mesh_term")),
         "interventions": _cell(_texts(root, "intervention/intervention_name")),
         "intervention_types": _cell(_code(t, {}) for t in _texts(root, "intervention/intervention_type") if t),
         "countries": _cell(_text(loc, "facility/address/country") for loc in locations),
@@ -280,8 +300,9 @@ def expected_rows(corpus: Path) -> tuple[dict[str, Expected], list[tuple[Expecte
     """Every corpus study's expected row (by NCT id), and the (published, superseded) pairs of duplicates."""
     table: dict[str, Expected] = {}
     duplicates: list[tuple[Expected, Expected]] = []
+    headings = registry_headings(corpus)
     files = [(read_json, p) for p in sorted((corpus / "ctgov-json").glob("*.json"))]
-    files += [(read_xml, p) for p in sorted((corpus / "ctgov-xml").glob("*.xml"))]
+    files += [(lambda p: read_xml(p, headings), p) for p in sorted((corpus / "ctgov-xml").glob("*.xml"))]
     for reader, path in files:
         record = reader(path)
         nct = record.row["nct_id"]

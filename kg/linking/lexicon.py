@@ -9,7 +9,8 @@
   object_id ...``): CURIEs are expanded with the curie_map. Rows whose object is a MeSH IRI teach the
   lexicon a name (``subject_label``) for that MeSH UI with the row's predicate (exact or close match);
   rows whose object is a ROR IRI teach an organisation name; rows whose object is a trialkg
-  organisation (``.../org/...``) teach a spelling variant (``subject_label`` -> ``object_label``).
+  organisation (``.../org/...``) teach a spelling variant (``subject_label`` -> ``object_label``),
+  within the country the organisation's IRI names (``.../org/{slug}--{cc}``) if it names one.
 * **MeSH descriptor table** (TSV): the AACT 3-column form without header (tree number, UI, name),
   or any table with a header naming a UI column (``ui``, ``descriptor_ui``, ``mesh_id``...) and a
   name column (``name``, ``term``, ``heading``...). Tree numbers, where given, give the hierarchy.
@@ -26,12 +27,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import InputError
-from kg.iris import MESH_NS, ROR_NS, in_space, ror
+from kg.iris import MESH_NS, ROR_NS, in_space, org_country, ror
 from kg.naming import fold, mesh_ui
 from kg.packaged import LEXICONS_DIR
+
+if TYPE_CHECKING:
+    from kg.linking.headings import Headings
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 EXACT, CLOSE = SKOS + "exactMatch", SKOS + "closeMatch"
@@ -70,7 +74,10 @@ class Lexicon:
     mesh_trees: dict[str, set[str]] = field(default_factory=dict)  # UI -> tree numbers
     orgs: list[OrgEntry] = field(default_factory=list)
     org_variants: dict[str, str] = field(default_factory=dict)  # variant name -> canonical name
+    local_variants: dict[tuple[str, str], str] = field(default_factory=dict)  # (country, variant) -> canonical
     sources: list[str] = field(default_factory=list)
+    #: The (UI, name) pairs of the build's own registry records (kg.linking.headings), set by the build.
+    headings: Headings | None = None
     _sorted: dict[str, str] = field(default_factory=dict, repr=False)  # caches, rebuilt when stale
     _by_tree: dict[str, str] = field(default_factory=dict, repr=False)
     _sizes: tuple[int, int] = (-1, -1)
@@ -102,6 +109,31 @@ class Lexicon:
         ui = self._sorted.get(sorted_key(name))
         return (ui, CLOSE) if ui else None
 
+    def heading_ui(self, name: str) -> str | None:
+        """The UI of a MeSH heading given by name only (legacy XML): the one UI that the build's registry
+        records (:attr:`headings`) and the lexicons' exact names give it, else ``None`` (unknown, or
+        given different UIs). Never a broader or close match."""
+        found = set(self.headings.uis(name)) if self.headings else set()
+        hit = self.mesh_names.get(name_key(name))
+        if hit and hit[1] == EXACT:
+            found.add(hit[0])
+        return found.pop() if len(found) == 1 else None
+
+    def heading_ancestors(self, ui: str, module: str) -> set[str]:
+        """The ancestors of a descriptor: those the build's registry records give it where it stands alone
+        in a record's ``module`` (``condition``, ``intervention``), and those the lexicons' tree numbers show."""
+        found = set(self.headings.ancestors.get((module, ui), ())) if self.headings else set()
+        self._index()
+        for tree in self.mesh_trees.get(ui, ()):
+            parts = tree.split(".")
+            found |= {u for i in range(1, len(parts)) if (u := self._by_tree.get(".".join(parts[:i])))}
+        return found - {ui}
+
+    def mesh_label(self, ui: str) -> str | None:
+        """A name of the descriptor ``ui``: the registry records', else the lexicons'."""
+        label = self.headings.labels.get(ui) if self.headings else None
+        return label or self.mesh_labels.get(ui)
+
     def broader(self, ui: str) -> set[str]:
         """UIs of the MeSH parents of ``ui`` the tree numbers in the lexicon show."""
         self._index()
@@ -119,6 +151,8 @@ class Lexicon:
         self.orgs.extend(other.orgs)
         for variant, canonical in other.org_variants.items():
             self.org_variants.setdefault(variant, canonical)
+        for local, canonical in other.local_variants.items():
+            self.local_variants.setdefault(local, canonical)
         self.sources.extend(other.sources)
 
 
@@ -188,7 +222,11 @@ def _sssom(text: str, lex: Lexicon) -> None:
             country = (row.get("subject_category") or "").strip() or None
             lex.orgs.append(OrgEntry(obj, (row.get("object_label") or label).strip(), (label,), country))
         elif in_space(obj, "org") and label and row.get("object_label") and predicate == EXACT:
-            lex.org_variants[label] = row["object_label"].strip()
+            country = org_country(obj)  # a variants file of trialkg link-report: a facility's country
+            if country:
+                lex.local_variants[(country, label)] = row["object_label"].strip()
+            else:
+                lex.org_variants[label] = row["object_label"].strip()
         del subject
 
 

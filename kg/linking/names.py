@@ -79,7 +79,7 @@ def intervention_key(name: str) -> str:
 
 def registry_mesh(terms: list[MeshTerm], lexicon: Lexicon) -> dict[str, tuple[str, str]]:
     """name key -> (canonical UI, heading) of a record's MeSH terms; names without UIs (legacy XML)
-    are resolved through the lexicon where it knows the heading exactly."""
+    are resolved by their exact name (:meth:`~kg.linking.lexicon.Lexicon.heading_ui`)."""
     found: dict[str, tuple[str, str]] = {}
     for term in terms:
         ui = resolve_ui(term, lexicon)
@@ -89,11 +89,21 @@ def registry_mesh(terms: list[MeshTerm], lexicon: Lexicon) -> dict[str, tuple[st
 
 
 def resolve_ui(term: MeshTerm, lexicon: Lexicon) -> str | None:
-    """The canonical UI of a registry MeSH term: its own UI, else the lexicon's for its exact heading."""
+    """The canonical UI of a registry MeSH term: its own UI, else the one its exact heading has in the
+    build's registry records and the lexicons (legacy XML gives headings only; kg.linking.headings)."""
     if term.ui:
         return mesh_ui(term.ui)
-    hit = lexicon.mesh_match(term.term)
-    return hit[0] if hit and hit[1] == EXACT else None
+    return lexicon.heading_ui(term.term)
+
+
+def heading_ancestors(terms: list[MeshTerm], module: str, lexicon: Lexicon) -> list[MeshTerm]:
+    """The ancestors of a record's MeSH headings given by name only (legacy XML, which gives none), as the
+    registry's records and the lexicons' trees give them (:meth:`~kg.linking.lexicon.Lexicon.heading_ancestors`),
+    sorted by UI; none for terms with UIs (API v2 gives their ancestors itself). As in API v2, a
+    descriptor that is one of the record's own headings is not among its ancestors."""
+    leaves = {ui for term in terms if not term.ui and (ui := lexicon.heading_ui(term.term))}
+    found = set().union(*(lexicon.heading_ancestors(ui, module) for ui in leaves)) - leaves
+    return [MeshTerm(ui, label) for ui in sorted(found) if (label := lexicon.mesh_label(ui))]
 
 
 def intervention_mesh(

@@ -11,15 +11,24 @@ Kettering Cancer Center (MSKCC)``) or names the country the mention is located i
 Medical Center (Netherlands)`` at a Dutch site). Qualifiers after a comma are kept: ``University of
 California, Davis`` and ``..., San Francisco`` are different institutions.
 
+**Which node** (:class:`OrgNode`, IRI by :meth:`kg.iris.Iris.org`): a key names one institution only
+within a country. A site's facility is the institution of that key in the site's country
+(``org/queen-elizabeth-hospital--au`` and ``--gb`` are two hospitals); a sponsor, collaborator or
+affiliation, which the registry places nowhere, is one node per key (``org/national-cancer-institute``,
+not the Thai site of that name) unless its name links to a ROR entry, whose country places it (and then
+it meets the sites of that institution). Affiliations that are positions or degrees are no
+organisations (:mod:`kg.linking.affiliations`), nor sites' placeholders (:mod:`kg.linking.placeholders`);
+each node's preferred name is chosen once the release is mapped (:mod:`kg.linking.labels`).
+
 **Why a key and not clustering at build time.** The build streams: each study is mapped on its own,
 and two builds of the same input must mint the same IRIs whatever the order of the records. A key
 function is order-free by construction, so it decides the IRI. Fuzzy matching is order-dependent if
 done greedily against "the names seen so far", so it is done only (a) against the ROR lexicon, which
 is fixed before the build starts, and only within the mention's own country; and (b) offline, over a
-whole corpus, by :func:`cluster` (sorted input, union of pairs, a canonical name chosen by a total
-order), whose result can be written as an SSSOM variants file (``trialkg link-report
---variants FILE``) and given back to the build with ``--lexicon FILE``. So the merge is deterministic
-and a streaming build never needs a second pass.
+whole corpus, by :func:`cluster` (sorted input, union of pairs within each country, a canonical name
+chosen by a total order), whose result can be written as an SSSOM variants file of country-placed
+IRIs (``trialkg link-report --variants FILE``) and given back to the build with ``--lexicon FILE``.
+So the merge is deterministic and a streaming build never needs a second pass.
 
 **Fuzzy rule** (:func:`same_institution`), precision before recall: the two keys must be in the same
 country; have the same number of words, in the same order, each pair of words equal or a typo
@@ -147,6 +156,21 @@ def _typo(x: str, y: str) -> bool:
     return min(len(x), len(y)) >= 5 and x[:2] == y[:2] and fuzz.ratio(x, y) >= WORD_THRESHOLD
 
 
+@dataclass(frozen=True)
+class OrgNode:
+    """What identifies an organisation node: its canonical key, the country it is placed in, its ROR entry.
+
+    The country is the mention's (a site's facility is one institution of that name in that country),
+    else that of the ROR entry the name links to, else none: a sponsor, collaborator or affiliation
+    with no ROR link is one node per key, as the registry gives no country for it. So the US sponsor
+    ``National Cancer Institute`` and a Thai site of that name are two nodes, and a sponsor linked to
+    ROR meets the sites of the same institution in its country."""
+
+    key: str
+    country: str | None
+    ror: OrgEntry | None
+
+
 @dataclass
 class OrgResolver:
     """Organisation mentions -> (canonical key, display name, ROR IRI or None), from a lexicon."""
@@ -154,7 +178,7 @@ class OrgResolver:
     lexicon: Lexicon
     _exact: dict[str, list[OrgEntry]] = field(default_factory=dict, init=False, repr=False)
     _by_country: dict[str, dict[str, OrgEntry]] = field(default_factory=dict, init=False, repr=False)
-    _variants: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _variants: dict[tuple[str | None, str], str] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for entry in sorted(self.lexicon.orgs, key=lambda e: e.ror):
@@ -167,12 +191,20 @@ class OrgResolver:
                 if entry.country:
                     self._by_country.setdefault(entry.country, {}).setdefault(key, entry)
         for variant, canonical in sorted(self.lexicon.org_variants.items()):
-            self._variants[org_key(variant)] = org_key(canonical)
+            self._variants[(None, org_key(variant))] = org_key(canonical)
+        for (where, variant), canonical in sorted(self.lexicon.local_variants.items()):
+            self._variants[(where, org_key(variant, where))] = org_key(canonical, where)
+
+    def node(self, name: str, country: str | None = None) -> OrgNode:
+        """The node of a mention located in ``country`` (ISO code; ``None`` for sponsors and affiliations)."""
+        key, entry = self.resolve(name, country)
+        return OrgNode(key, country or (entry.country if entry else None), entry)
 
     def resolve(self, name: str, country: str | None = None) -> tuple[str, OrgEntry | None]:
-        """The canonical key of a mention and the ROR entry it links to (or ``None``)."""
+        """The canonical key of a mention and the ROR entry it links to (or ``None``); the variants
+        files of ``trialkg link-report --variants`` apply within their country."""
         key = org_key(name, country)
-        key = self._variants.get(key, key)
+        key = self._variants.get((country, key)) or self._variants.get((None, key)) or key
         entries = self._exact.get(key, [])
         if country:
             local = [e for e in entries if e.country == country]
@@ -192,14 +224,24 @@ class OrgResolver:
         return key, None
 
 
-def cluster(mentions: Iterable[tuple[str, str | None]]) -> dict[str, str]:
-    """Offline, order-free merge of a corpus's mentions ``(name, country code)``: key -> canonical
-    key, for keys the fuzzy rule joins within one country. The canonical key of a group is the most
-    frequent one, ties broken by the key itself."""
-    counts: dict[tuple[str | None, str], int] = {}
+def cluster(mentions: Iterable[tuple[str, str | None]]) -> dict[tuple[str, str], str]:
+    """Offline, order-free merge of a corpus's mentions ``(name, country code)``: (country, key) ->
+    canonical key, for keys the fuzzy rule joins within one country. The canonical key of a group is
+    the most frequent one in that country, ties broken by the key itself."""
+    counts: dict[str, dict[str, int]] = {}  # country -> key -> mentions
     for name, country in mentions:
-        k = (country, org_key(name, country))
-        counts[k] = counts.get(k, 0) + 1
+        if country:
+            keys = counts.setdefault(country, {})
+            key = org_key(name, country)
+            keys[key] = keys.get(key, 0) + 1
+    result: dict[tuple[str, str], str] = {}
+    for country, keys in sorted(counts.items()):
+        result.update({(country, key): best for key, best in _merged(keys).items()})
+    return result
+
+
+def _merged(counts: dict[str, int]) -> dict[str, str]:
+    """Within one country: key -> canonical key for the keys the fuzzy rule joins (union of pairs)."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -207,26 +249,19 @@ def cluster(mentions: Iterable[tuple[str, str | None]]) -> dict[str, str]:
             x = parent[x]
         return x
 
-    by_country: dict[str, list[str]] = {}
-    for country, key in sorted(counts, key=lambda ck: (ck[0] or "", ck[1])):
-        if country:
-            by_country.setdefault(country, []).append(key)
-    for keys in by_country.values():
-        for i, a in enumerate(keys):
-            for b in keys[i + 1 :]:
-                if b[:1] == a[:1] and abs(len(a) - len(b)) <= 3 and same_institution(a, b):
-                    ra, rb = find(a), find(b)
-                    if ra != rb:
-                        parent[max(ra, rb)] = min(ra, rb)
-    total: dict[str, int] = {}
-    for (_, key), n in counts.items():
-        total[key] = total.get(key, 0) + n
+    keys = sorted(counts)
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            if b[:1] == a[:1] and abs(len(a) - len(b)) <= 3 and same_institution(a, b):
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
     groups: dict[str, list[str]] = {}
     for key in parent:
         groups.setdefault(find(key), []).append(key)
     result: dict[str, str] = {}
     for root, members in groups.items():
         members = sorted({root, *members})
-        best = min(members, key=lambda k: (-total.get(k, 0), k))
+        best = min(members, key=lambda k: (-counts.get(k, 0), k))
         result.update({m: best for m in members if m != best})
     return result

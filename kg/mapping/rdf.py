@@ -8,21 +8,26 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import NamedNode
 
 from kg.codes import INTERVENTION_TYPE
 from kg.iris import Iris, bio2rdf, identifiers_org, part, pubmed, registry_page
 from kg.iris import mesh as mesh_iri
+from kg.linking.affiliations import is_position
 from kg.linking.countries import iso_code
-from kg.linking.lexicon import CLOSE, Lexicon, default_lexicon, name_key
-from kg.linking.names import intervention_key, intervention_mesh, registry_mesh, resolve_ui
+from kg.linking.lexicon import CLOSE, Lexicon, OrgEntry, default_lexicon, name_key
+from kg.linking.names import heading_ancestors, intervention_key, intervention_mesh, registry_mesh, resolve_ui
 from kg.linking.orgs import OrgResolver
 from kg.linking.placeholders import is_placeholder
 from kg.mapping.namespaces import DCTERMS, DEFAULT_BASE, GEO, RDF, RDFS, SCHEMA, SKOS, TKG
 from kg.mapping.results import map_results
-from kg.mapping.terms import Triples, boolean, date, decimal, english, integer
+from kg.mapping.terms import Triples, boolean, decimal, duration, english, integer
 from kg.model import Contact, DateStruct, Location, MeshTerm, Organization, Study
 from kg.naming import slug
+
+#: The kinds of :class:`~kg.model.RelatedStudy` that the study page lists as "Related Clinical Trials" and
+#: "More Related Trials": the website's recommendations (tkg:websiteRecommendation), not the registry's.
+WEBSITE_RECOMMENDATIONS = frozenset({"related", "more-related"})
 
 STUDY_CLASSES = {
     "INTERVENTIONAL": (TKG.InterventionalStudy, SCHEMA.MedicalTrial),
@@ -49,8 +54,13 @@ class Mapper:
         return NamedNode(self.iris.study(nct_id))
 
     def org_iri(self, name: str, country: str | None = None) -> NamedNode:
-        """The shared node of an organisation mention (kg.linking.orgs: normalised key, lexicon variants)."""
-        return NamedNode(self.iris.org(slug(self.orgs.resolve(name, country)[0] or name)))
+        """The shared node of an organisation mention (kg.linking.orgs: normalised key, lexicon variants,
+        the country of a site or of the ROR entry the name links to)."""
+        return self._org_node(name, country)[0]
+
+    def _org_node(self, name: str, country: str | None) -> tuple[NamedNode, OrgEntry | None]:
+        node = self.orgs.node(name, country)
+        return NamedNode(self.iris.org(slug(node.key or name), node.country)), node.ror
 
     def map(self, study: Study) -> Triples:
         t = Triples()
@@ -74,8 +84,8 @@ class Mapper:
         for cls in STUDY_CLASSES.get(st.design.study_type or "", (None, SCHEMA.MedicalStudy)):
             t.add(s, RDF.type, cls)
         t.add(s, DCTERMS.identifier, st.nct_id)
-        t.add(s, SCHEMA.name, english(st.brief_title) if st.brief_title else None)
-        t.add(s, TKG.officialTitle, english(st.official_title) if st.official_title else None)
+        t.add(s, SCHEMA.name, english(st.brief_title))  # free text from the registry: @en (kg.mapping.terms.english)
+        t.add(s, TKG.officialTitle, english(st.official_title))
         t.add(s, TKG.acronym, st.acronym)
         t.add(s, SCHEMA.url, NamedNode(registry_page(st.nct_id)))
         t.add(s, RDFS.seeAlso, NamedNode(identifiers_org(st.nct_id)))
@@ -92,14 +102,16 @@ class Mapper:
         for alias in st.nct_aliases:
             t.add(s, TKG.nctIdAlias, alias)
         for rel in st.related_studies:
-            if rel.kind != "alias":
+            if rel.kind in WEBSITE_RECOMMENDATIONS:  # the website's suggestions, not relations the registry states
+                t.add(s, TKG.websiteRecommendation, self.study_iri(rel.nct_id))
+            elif rel.kind != "alias":
                 t.add(s, TKG.relatedStudy, self.study_iri(rel.nct_id))
 
     def _status(self, t: Triples, s: NamedNode, st: Study) -> None:
         t.code(s, TKG.overallStatus, "status", st.overall_status)
         t.code(s, TKG.lastKnownStatus, "status", st.last_known_status)
-        t.add(s, TKG.whyStopped, st.why_stopped)
-        t.add(s, TKG.statusVerifiedDate, _date(st.status_verified_date))
+        t.add(s, TKG.whyStopped, english(st.why_stopped))
+        t.registry_date(s, TKG.statusVerifiedDate, st.status_verified_date)
         for prop, type_prop, value in (
             (TKG.startDate, TKG.startDateType, st.start_date),
             (TKG.primaryCompletionDate, TKG.primaryCompletionDateType, st.primary_completion_date),
@@ -108,8 +120,8 @@ class Mapper:
             (TKG.lastUpdatePostedDate, None, st.last_update_posted),
         ):
             self._date_struct(t, s, prop, type_prop, value)
-        t.add(s, DCTERMS.dateSubmitted, _date(st.first_submitted))
-        t.add(s, TKG.lastUpdateSubmittedDate, _date(st.last_update_submitted))
+        t.registry_date(s, DCTERMS.dateSubmitted, st.first_submitted)
+        t.registry_date(s, TKG.lastUpdateSubmittedDate, st.last_update_submitted)
         for prop, flag in (
             (TKG.hasExpandedAccess, st.has_expanded_access),
             (TKG.hasDataMonitoringCommittee, st.has_dmc),
@@ -122,7 +134,7 @@ class Mapper:
             r = NamedNode(part(s.value, "results"))
             t.add(s, TKG.resultsSummary, r)
             t.add(r, RDF.type, TKG.ResultsSummary)
-            t.add(r, TKG.resultsFirstPostedDate, _date(st.results.first_posted))
+            t.registry_date(r, TKG.resultsFirstPostedDate, st.results.first_posted)
             t.add(r, TKG.outcomeMeasureCount, integer(st.results.outcome_measure_count))
             t.add(r, TKG.groupCount, integer(st.results.group_count))
             t.add(r, TKG.seriousAdverseEventCount, integer(st.results.serious_adverse_event_count))
@@ -133,7 +145,7 @@ class Mapper:
     ) -> None:
         if value is None:
             return
-        t.add(s, prop, date(value.date))
+        t.registry_date(s, prop, value.date)
         if type_prop is not None:
             t.code(s, type_prop, "date-type", value.type)
 
@@ -156,9 +168,9 @@ class Mapper:
             t.add(node, RDF.type, TKG.ResponsibleParty)
             t.code(node, TKG.responsiblePartyType, "responsible-party-type", rp.type)
             t.add(node, SCHEMA.name, rp.investigator_name)
-            t.add(node, SCHEMA.jobTitle, rp.investigator_title)
+            t.add(node, SCHEMA.jobTitle, english(rp.investigator_title))
             t.add(node, TKG.affiliationName, rp.investigator_affiliation)
-            if rp.investigator_affiliation:
+            if rp.investigator_affiliation and not is_position(rp.investigator_affiliation):  # "Professor"
                 t.add(node, TKG.affiliation, self._org(t, rp.investigator_affiliation))
 
     def _sponsor_role(
@@ -171,25 +183,24 @@ class Mapper:
         t.code(role, TKG.agencyClass, "sponsor-class", given.org_class)
 
     def _org(self, t: Triples, name: str, country: str | None = None) -> NamedNode:
-        key, ror = self.orgs.resolve(name, country)
-        org = NamedNode(self.iris.org(slug(key or name)))
+        org, ror = self._org_node(name, country)
         t.add(org, RDF.type, SCHEMA.Organization, shared=True)
-        t.add(org, SCHEMA.name, name.strip(), shared=True)
+        t.add(org, SCHEMA.name, name.strip(), shared=True)  # skos:prefLabel, altLabel: kg.linking.labels
         if ror is not None:
             t.add(org, SCHEMA.sameAs, NamedNode(ror.ror), shared=True)
         return org
 
     # -- descriptions and design ------------------------------------------------------------------
     def _descriptions(self, t: Triples, s: NamedNode, st: Study) -> None:
-        t.add(s, DCTERMS.abstract, english(st.brief_summary) if st.brief_summary else None)
-        t.add(s, DCTERMS.description, english(st.detailed_description) if st.detailed_description else None)
+        t.add(s, DCTERMS.abstract, english(st.brief_summary))
+        t.add(s, DCTERMS.description, english(st.detailed_description))
         registry = registry_mesh(st.condition_mesh, self.lexicon)
         for name in st.conditions:
-            t.add(s, TKG.conditionName, name)
+            t.add(s, TKG.conditionName, english(name))
             node = NamedNode(self.iris.condition(slug(name)))
             t.add(s, TKG.condition, node)
             t.add(node, RDF.type, TKG.Condition, shared=True)
-            t.add(node, RDFS.label, name.strip(), shared=True)
+            t.add(node, RDFS.label, english(name.strip()), shared=True)
             # the condition as stated -> MeSH: the record's own heading of that name, else the lexicon
             hit = (registry[name_key(name)][0], SKOS.exactMatch.value) if name_key(name) in registry else None
             hit = hit or self.lexicon.mesh_match(name)
@@ -197,9 +208,9 @@ class Mapper:
                 match = SKOS.closeMatch if hit[1] == CLOSE else SKOS.exactMatch
                 t.add(node, match, NamedNode(mesh_iri(hit[0])), shared=True)
         for keyword in st.keywords:
-            t.add(s, SCHEMA.keywords, keyword)
+            t.add(s, SCHEMA.keywords, english(keyword))
         t.code(s, TKG.ipdSharing, "ipd-sharing", st.ipd_sharing)
-        t.add(s, TKG.ipdDescription, st.ipd_description)
+        t.add(s, TKG.ipdDescription, english(st.ipd_description))
         for link in st.see_also:
             t.add(s, RDFS.seeAlso, _iri(link.url))
 
@@ -211,21 +222,21 @@ class Mapper:
             t.code(s, TKG.phase, "phase", phase)
         t.code(s, TKG.allocation, "allocation", d.allocation)
         t.code(s, TKG.interventionModel, "intervention-model", d.intervention_model)
-        t.add(s, TKG.interventionModelDescription, d.intervention_model_description)
+        t.add(s, TKG.interventionModelDescription, english(d.intervention_model_description))
         t.code(s, TKG.primaryPurpose, "purpose", d.primary_purpose)
         for model in d.observational_models:
             t.code(s, TKG.observationalModel, "observational-model", model)
         for perspective in d.time_perspectives:
             t.code(s, TKG.timePerspective, "time-perspective", perspective)
         t.code(s, TKG.masking, "masking", d.masking)
-        t.add(s, TKG.maskingDescription, d.masking_description)
+        t.add(s, TKG.maskingDescription, english(d.masking_description))
         for who in d.who_masked:
             t.code(s, TKG.whoMasked, "who-masked", who)
         t.add(s, TKG.enrollment, integer(d.enrollment) if d.enrollment is not None else None)
         t.code(s, TKG.enrollmentType, "date-type", d.enrollment_type)
         t.add(s, TKG.targetDuration, d.target_duration)
         t.code(s, TKG.biospecRetention, "biospec-retention", d.biospec_retention)
-        t.add(s, TKG.biospecDescription, d.biospec_description)
+        t.add(s, TKG.biospecDescription, english(d.biospec_description))
 
     def _arms_and_interventions(self, t: Triples, s: NamedNode, st: Study) -> None:
         by_label: dict[str, NamedNode] = {}
@@ -235,18 +246,18 @@ class Mapper:
             by_label.setdefault(arm.label, node)
             t.add(s, TKG.arm, node)
             t.add(node, RDF.type, TKG.Arm)
-            t.add(node, RDFS.label, arm.label)
+            t.add(node, RDFS.label, english(arm.label))
             t.code(node, TKG.armType, "arm-type", arm.type)
-            t.add(node, DCTERMS.description, arm.description)
+            t.add(node, DCTERMS.description, english(arm.description))
         for i, iv in enumerate(st.interventions, 1):
             node = NamedNode(part(s.value, "intervention", i))
             t.add(s, TKG.intervention, node)
             t.add(node, RDF.type, TKG.StudyIntervention)
-            t.add(node, SCHEMA.name, iv.name)
+            t.add(node, SCHEMA.name, english(iv.name))
             t.code(node, TKG.interventionType, "intervention-type", iv.type)
-            t.add(node, DCTERMS.description, iv.description)
+            t.add(node, DCTERMS.description, english(iv.description))
             for other in iv.other_names:
-                t.add(node, SKOS.altLabel, other)
+                t.add(node, SKOS.altLabel, english(other))
             for label in iv.arm_group_labels:
                 if label in by_label:
                     t.add(by_label[label], TKG.armIntervention, node)
@@ -254,9 +265,9 @@ class Mapper:
             concept = NamedNode(self.iris.intervention(slug(intervention_key(mesh[1] if mesh else iv.name))))
             t.add(node, TKG.interventionConcept, concept)
             t.add(concept, RDF.type, TKG.Intervention, shared=True)
-            t.add(concept, RDFS.label, iv.name.strip(), shared=True)
+            t.add(concept, RDFS.label, english(iv.name.strip()), shared=True)
             for other in iv.other_names:
-                t.add(concept, SKOS.altLabel, other.strip(), shared=True)
+                t.add(concept, SKOS.altLabel, english(other.strip()), shared=True)
             if mesh:
                 t.add(concept, SKOS.exactMatch, NamedNode(mesh_iri(mesh[0])), shared=True)
         # API v2 also names each arm's interventions as "Type: Name"; link those the list above lacks.
@@ -276,24 +287,26 @@ class Mapper:
             node = NamedNode(part(s.value, "outcome", f"{outcome.kind.lower()}-{counters[outcome.kind]}"))
             t.add(s, TKG.outcome, node)
             t.add(node, RDF.type, TKG.Outcome)
-            t.add(node, TKG.outcomeKind, outcome.kind)
-            t.add(node, TKG.measure, outcome.measure)
-            t.add(node, DCTERMS.description, outcome.description)
-            t.add(node, TKG.timeFrame, outcome.time_frame)
+            t.code(node, TKG.outcomeKind, "outcome-kind", outcome.kind)
+            t.add(node, TKG.measure, english(outcome.measure))
+            t.add(node, DCTERMS.description, english(outcome.description))
+            t.add(node, TKG.timeFrame, english(outcome.time_frame))
         e = st.eligibility
         node = NamedNode(part(s.value, "eligibility"))
         t.add(s, TKG.eligibility, node)
         t.add(node, RDF.type, TKG.Eligibility)
-        t.add(node, TKG.criteria, e.criteria)
+        t.add(node, TKG.criteria, english(e.criteria))
         t.add(node, TKG.healthyVolunteers, boolean(e.healthy_volunteers) if e.healthy_volunteers is not None else None)
         t.code(node, TKG.sex, "sex", e.sex)
         t.add(node, TKG.genderBased, boolean(e.gender_based) if e.gender_based is not None else None)
-        t.add(node, TKG.genderDescription, e.gender_description)
-        t.add(node, TKG.minimumAge, e.minimum_age)
+        t.add(node, TKG.genderDescription, english(e.gender_description))
+        t.add(node, TKG.minimumAge, e.minimum_age)  # as written ("18 Years"), and as an xsd:duration ("P18Y")
+        t.add(node, TKG.minimumAgeDuration, duration(e.minimum_age))
         t.add(node, TKG.maximumAge, e.maximum_age)
+        t.add(node, TKG.maximumAgeDuration, duration(e.maximum_age))
         for age in e.std_ages:
             t.code(node, TKG.stdAge, "std-age", age)
-        t.add(node, TKG.studyPopulation, e.study_population)
+        t.add(node, TKG.studyPopulation, english(e.study_population))
         t.code(node, TKG.samplingMethod, "sampling-method", e.sampling_method)
 
     # -- people, places, references ---------------------------------------------------------------
@@ -307,7 +320,7 @@ class Mapper:
             t.add(node, SCHEMA.name, official.name)
             t.code(node, TKG.role, "role", official.role)
             t.add(node, TKG.affiliationName, official.affiliation)
-            if official.affiliation:
+            if official.affiliation and not is_position(official.affiliation):  # "Professor" is no organisation
                 t.add(node, TKG.affiliation, self._org(t, official.affiliation))
         for i, location in enumerate(st.locations, 1):
             self._site(t, s, NamedNode(part(s.value, "site", i)), location)
@@ -358,11 +371,16 @@ class Mapper:
                 t.add(node, TKG.pubmed, NamedNode(pubmed(ref.pmid)))
 
     def _mesh(self, t: Triples, s: NamedNode, st: Study) -> None:
+        lex = self.lexicon  # legacy XML gives no ancestors: those of its headings, as the registry gives them
+        condition_ancestors = st.condition_mesh_ancestors + heading_ancestors(st.condition_mesh, "condition", lex)
+        intervention_ancestors = st.intervention_mesh_ancestors + heading_ancestors(
+            st.intervention_mesh, "intervention", lex
+        )
         for prop, terms in (
             (TKG.conditionMesh, st.condition_mesh),
-            (TKG.conditionMeshAncestor, st.condition_mesh_ancestors),
+            (TKG.conditionMeshAncestor, condition_ancestors),
             (TKG.interventionMesh, st.intervention_mesh),
-            (TKG.interventionMeshAncestor, st.intervention_mesh_ancestors),
+            (TKG.interventionMeshAncestor, intervention_ancestors),
         ):
             for term in terms:
                 node = self._mesh_node(t, term)
@@ -374,7 +392,7 @@ class Mapper:
         if not ui:
             return None
         node = NamedNode(mesh_iri(ui))
-        t.add(node, RDFS.label, term.term, shared=True)
+        t.add(node, RDFS.label, english(term.term), shared=True)
         for parent in sorted(self.lexicon.broader(ui)):  # only where a lexicon gives tree numbers
             t.add(node, SKOS.broader, NamedNode(mesh_iri(parent)), shared=True)
         return node
@@ -383,10 +401,6 @@ class Mapper:
 @lru_cache(maxsize=1)
 def _default_lexicon() -> Lexicon:
     return default_lexicon()
-
-
-def _date(value: str | None) -> Literal | None:
-    return date(value) if value else None
 
 
 _DOT_SEGMENT = re.compile(r"/\.\.?(?:/|$)")

@@ -30,7 +30,7 @@ from pyoxigraph import Literal, NamedNode
 from kg.iris import part
 from kg.mapping.namespaces import DCTERMS, RDF, RDFS, SCHEMA, TKG, XSD
 from kg.mapping.result_links import arm_for, outcome_for
-from kg.mapping.terms import Triples, boolean, integer
+from kg.mapping.terms import Triples, boolean, english, integer
 from kg.model import Study
 from kg.naming import local
 from kg.results_model import (
@@ -85,6 +85,10 @@ class ResultsMapper:
                     outcomes.append(x.object)
             elif x.predicate in _READ and isinstance(x.subject, NamedNode) and isinstance(x.object, Literal):
                 texts[(x.subject, x.predicate)] = x.object.value
+            elif (
+                x.predicate == TKG.outcomeKind and isinstance(x.subject, NamedNode) and isinstance(x.object, NamedNode)
+            ):
+                texts[(x.subject, x.predicate)] = x.object.value.rsplit("/", 1)[-1]  # tkgv:outcome-kind/PRIMARY
         self.arms = [(n, texts.get((n, RDFS.label), "")) for n in sorted(arms, key=_arm_order)]
         self.planned = [
             (n, texts.get((n, TKG.outcomeKind), ""), texts.get((n, TKG.measure), ""))
@@ -122,8 +126,8 @@ class ResultsMapper:
             iris.setdefault(group.id, node.value)
             self.t.add(NamedNode(owner), TKG.resultGroup, node)
             self.t.add(node, DCTERMS.identifier, Literal(group.id))
-            self.t.add(node, RDFS.label, group.title)
-            self.t.add(node, DCTERMS.description, group.description)
+            self.t.add(node, RDFS.label, english(group.title))
+            self.t.add(node, DCTERMS.description, english(group.description))
             arm = arm_for(group, groups, labels)
             if arm is not None:
                 self.t.add(node, TKG.reportsOnArm, self.arms[arm][0])
@@ -152,7 +156,7 @@ class ResultsMapper:
             self.t.add(row, TKG.perGroup, node)
             self.t.add(node, TKG.group, self._group(owner, groups, c.group_id))
             self.t.add(node, TKG.count, integer(c.count))
-            self.t.add(node, TKG.comment, c.comment)
+            self.t.add(node, TKG.comment, english(c.comment))
 
     def _denoms(self, at: str, owner: str, groups: dict[str, str], denoms: Sequence[Denominator]) -> None:
         for i, d in enumerate(denoms, 1):
@@ -165,12 +169,12 @@ class ResultsMapper:
         for i, c in enumerate(classes, 1):
             klass = self._node(part(at, "class", i), TKG.MeasureClass)
             self.t.add(NamedNode(at), TKG.measureClass, klass)
-            self.t.add(klass, DCTERMS.title, c.title)
+            self.t.add(klass, DCTERMS.title, english(c.title))
             self._denoms(klass.value, owner, groups, c.denominators)
             for j, category in enumerate(c.categories, 1):
                 cat = self._node(part(klass.value, "category", j), TKG.MeasureCategory)
                 self.t.add(klass, TKG.category, cat)
-                self.t.add(cat, DCTERMS.title, category.title)
+                self.t.add(cat, DCTERMS.title, english(category.title))
                 done: list[str] = []
                 for m in category.measurements:
                     node = self._node(_unique(part(cat.value, local(m.group_id)), done), TKG.Measurement)
@@ -184,7 +188,7 @@ class ResultsMapper:
                         (TKG.upperLimit, TKG.upperLimitText, m.upper_limit),
                     ):
                         self._number(node, prop, text, text_prop)
-                    self.t.add(node, TKG.comment, m.comment)
+                    self.t.add(node, TKG.comment, english(m.comment))
 
     def _number(self, node: NamedNode, prop: NamedNode, text: str | None, text_prop: NamedNode | None = None) -> None:
         if text is None or not text.strip():
@@ -197,39 +201,39 @@ class ResultsMapper:
     # -- the modules -------------------------------------------------------------------------------
     def _flow(self, flow: ParticipantFlow) -> NamedNode:
         node = self._node(part(self.root, "flow"), TKG.ParticipantFlow)
-        self.t.add(node, TKG.recruitmentDetails, flow.recruitment_details)
-        self.t.add(node, TKG.preAssignmentDetails, flow.pre_assignment_details)
+        self.t.add(node, TKG.recruitmentDetails, english(flow.recruitment_details))
+        self.t.add(node, TKG.preAssignmentDetails, english(flow.pre_assignment_details))
         self.t.add(node, TKG.unitsAnalyzed, flow.units_analyzed)
         groups = self._groups(node.value, flow.groups)
         for i, period in enumerate(flow.periods, 1):
             p = self._node(part(node.value, "period", i), TKG.FlowPeriod)
             self.t.add(node, TKG.period, p)
-            self.t.add(p, DCTERMS.title, period.title)
+            self.t.add(p, DCTERMS.title, english(period.title))
             for j, milestone in enumerate(period.milestones, 1):
                 m = self._node(part(p.value, "milestone", j), TKG.Milestone)
                 self.t.add(p, TKG.milestone, m)
-                self.t.add(m, TKG.milestoneType, milestone.type)
-                self.t.add(m, TKG.comment, milestone.comment)
+                self.t.add(m, TKG.milestoneType, english(milestone.type))
+                self.t.add(m, TKG.comment, english(milestone.comment))
                 self._counts(m, node.value, groups, milestone.counts)
             for j, reason in enumerate(period.drop_reasons, 1):
                 d = self._node(part(p.value, "drop-reason", j), TKG.DropReason)
                 self.t.add(p, TKG.dropReason, d)
-                self.t.add(d, TKG.reasonType, reason.type)
-                self.t.add(d, TKG.comment, reason.comment)
+                self.t.add(d, TKG.reasonType, english(reason.type))
+                self.t.add(d, TKG.comment, english(reason.comment))
                 self._counts(d, node.value, groups, reason.counts)
         return node
 
     def _baseline(self, baseline: Baseline) -> NamedNode:
         node = self._node(part(self.root, "baseline"), TKG.Baseline)
-        self.t.add(node, TKG.population, baseline.population)
+        self.t.add(node, TKG.population, english(baseline.population))
         groups = self._groups(node.value, baseline.groups)
         self._denoms(node.value, node.value, groups, baseline.denominators)
         for i, measure in enumerate(baseline.measures, 1):
             m = self._node(part(node.value, "measure", i), TKG.BaselineMeasure)
             self.t.add(node, TKG.baselineMeasure, m)
-            self.t.add(m, DCTERMS.title, measure.title)
-            self.t.add(m, DCTERMS.description, measure.description)
-            self.t.add(m, TKG.population, measure.population)
+            self.t.add(m, DCTERMS.title, english(measure.title))
+            self.t.add(m, DCTERMS.description, english(measure.description))
+            self.t.add(m, TKG.population, english(measure.population))
             self.t.code(m, TKG.paramType, "param-type", measure.param_type)
             self.t.code(m, TKG.dispersionType, "dispersion-type", measure.dispersion_type)
             self.t.add(m, TKG.unit, measure.unit)
@@ -241,10 +245,10 @@ class ResultsMapper:
     def _outcome(self, iri: str, measure: OutcomeMeasure) -> NamedNode:
         node = self._node(iri, TKG.OutcomeMeasure)
         self.t.code(node, TKG.outcomeType, "outcome-type", measure.type)
-        self.t.add(node, DCTERMS.title, measure.title)
-        self.t.add(node, DCTERMS.description, measure.description)
-        self.t.add(node, TKG.timeFrame, measure.time_frame)
-        self.t.add(node, TKG.population, measure.population)
+        self.t.add(node, DCTERMS.title, english(measure.title))
+        self.t.add(node, DCTERMS.description, english(measure.description))
+        self.t.add(node, TKG.timeFrame, english(measure.time_frame))
+        self.t.add(node, TKG.population, english(measure.population))
         self.t.code(node, TKG.reportingStatus, "reporting-status", measure.reporting_status)
         self.t.code(node, TKG.paramType, "param-type", measure.param_type)
         self.t.add(node, TKG.dispersion, measure.dispersion_type)
@@ -265,32 +269,32 @@ class ResultsMapper:
         self.t.add(outcome, TKG.analysis, node)
         for group_id in dict.fromkeys(a.group_ids):
             self.t.add(node, TKG.comparedGroup, self._group(outcome.value, groups, group_id))
-        self.t.add(node, TKG.groupDescription, a.group_description)
+        self.t.add(node, TKG.groupDescription, english(a.group_description))
         self.t.code(node, TKG.nonInferiorityType, "non-inferiority-type", a.non_inferiority_type)
-        self.t.add(node, TKG.nonInferiorityComment, a.non_inferiority_comment)
+        self.t.add(node, TKG.nonInferiorityComment, english(a.non_inferiority_comment))
         if a.p_value:
             modifier = _P_VALUE.fullmatch(a.p_value)
             self._number(node, TKG.pValue, modifier.group(2) if modifier else a.p_value)
             self.t.add(node, TKG.pValueModifier, modifier.group(1) if modifier else None)
-        self.t.add(node, TKG.pValueComment, a.p_value_comment)
-        self.t.add(node, TKG.statisticalMethod, a.method)
-        self.t.add(node, TKG.statisticalMethodComment, a.method_comment)
-        self.t.add(node, TKG.estimateType, a.estimate_type)
+        self.t.add(node, TKG.pValueComment, english(a.p_value_comment))
+        self.t.add(node, TKG.statisticalMethod, english(a.method))
+        self.t.add(node, TKG.statisticalMethodComment, english(a.method_comment))
+        self.t.add(node, TKG.estimateType, english(a.estimate_type))
         self._number(node, TKG.estimateValue, a.estimate_value)
-        self.t.add(node, TKG.estimateComment, a.estimate_comment)
+        self.t.add(node, TKG.estimateComment, english(a.estimate_comment))
         self.t.code(node, TKG.estimateDispersionType, "analysis-dispersion-type", a.dispersion_type)
         self._number(node, TKG.estimateDispersionValue, a.dispersion_value)
         self._number(node, TKG.ciPercent, a.ci_percent)
         self.t.code(node, TKG.ciSides, "ci-sides", a.ci_sides)
         self._number(node, TKG.ciLowerLimit, a.ci_lower_limit)
         self._number(node, TKG.ciUpperLimit, a.ci_upper_limit)
-        self.t.add(node, TKG.ciComment, a.ci_comment)
-        self.t.add(node, TKG.otherAnalysisDescription, a.other_description)
+        self.t.add(node, TKG.ciComment, english(a.ci_comment))
+        self.t.add(node, TKG.otherAnalysisDescription, english(a.other_description))
 
     def _events(self, events: AdverseEvents) -> NamedNode:
         node = self._node(part(self.root, "adverse-events"), TKG.AdverseEventReport)
-        self.t.add(node, TKG.timeFrame, events.time_frame)
-        self.t.add(node, DCTERMS.description, events.description)
+        self.t.add(node, TKG.timeFrame, english(events.time_frame))
+        self.t.add(node, DCTERMS.description, english(events.description))
         self._number(node, TKG.frequencyThreshold, events.frequency_threshold)
         groups = self._groups(node.value, [ResultGroup(g.id, g.title, g.description) for g in events.groups], True)
         for g in events.groups:
@@ -314,11 +318,11 @@ class ResultsMapper:
 
     def _event(self, iri: str, owner: str, groups: dict[str, str], event: AdverseEvent) -> NamedNode:
         node = self._node(iri, TKG.AdverseEvent)
-        self.t.add(node, TKG.term, event.term)
-        self.t.add(node, TKG.organSystem, event.organ_system)
+        self.t.add(node, TKG.term, english(event.term))
+        self.t.add(node, TKG.organSystem, english(event.organ_system))
         self.t.add(node, TKG.sourceVocabulary, event.source_vocabulary)
         self.t.code(node, TKG.assessmentType, "assessment-type", event.assessment_type)
-        self.t.add(node, TKG.comment, event.notes)
+        self.t.add(node, TKG.comment, english(event.notes))
         done: list[str] = []
         for c in event.counts:
             count = self._node(_unique(part(iri, local(c.group_id)), done), TKG.EventCount)
@@ -331,14 +335,14 @@ class ResultsMapper:
 
     def _more_info(self, info: MoreInfo) -> NamedNode:
         node = self._node(part(self.root, "more-info"), TKG.ResultsMoreInfo)
-        self.t.add(node, TKG.limitationsAndCaveats, info.limitations)
+        self.t.add(node, TKG.limitationsAndCaveats, english(info.limitations))
         for prop, flag in (
             (TKG.piSponsorEmployee, info.pi_sponsor_employee),
             (TKG.restrictiveAgreement, info.restrictive_agreement),
         ):
             self.t.add(node, prop, boolean(flag) if flag is not None else None)
         self.t.code(node, TKG.restrictionType, "restriction-type", info.restriction_type)
-        self.t.add(node, TKG.agreementDetails, info.agreement_details)
+        self.t.add(node, TKG.agreementDetails, english(info.agreement_details))
         details = (info.contact_name, info.contact_email, info.contact_phone) if self.contact_details else ()
         if info.contact_organization or any(details):
             contact = self._node(part(node.value, "point-of-contact"), TKG.ResultsContact)

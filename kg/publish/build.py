@@ -23,6 +23,8 @@ from tqdm import tqdm
 from kg import __version__
 from kg.errors import ReleaseError
 from kg.iris import Iris
+from kg.linking.headings import of_inputs
+from kg.linking.labels import org_labels
 from kg.linking.lexicon import load_all
 from kg.mapping.namespaces import DEFAULT_BASE
 from kg.mapping.rdf import Mapper
@@ -77,9 +79,12 @@ def build(
     while parsing, mapping or validating one record) ends the build instead of quarantining the record."""
     started, clock = datetime.now(UTC), time.monotonic()
     summary = BuildSummary(started=started.isoformat(timespec="seconds"), previous=previous)
-    mapper = Mapper(base, lexicon=load_all(lexicons or []), contact_details=contact_details)  # kg.linking.lexicon
+    lexicon = load_all(lexicons or [])  # kg.linking.lexicon
+    lexicon.headings = of_inputs(inputs, fmt, limits)  # legacy XML's MeSH names: a pre-pass (kg.linking.headings)
+    mapper = Mapper(base, lexicon=lexicon, contact_details=contact_details)
     base = mapper.base
     settings = [f"lexicon {file_digest(path)}" for path in lexicons or []]
+    settings += [f"registry headings {lexicon.headings.digest()}"] if lexicon.headings else []
     settings += ["contact details"] if contact_details else []
     print_ = fingerprint(base, settings)  # studies mapped with other settings are never reused
     options = Options(endpoint_url, release_version, download_url, publisher)
@@ -90,14 +95,16 @@ def build(
         try:
             records = read(inputs, fmt, limits=limits, strict=strict)
             jobs = jobs or default_jobs()
-            _ingest(records, mapper, lexicons or [], jobs, spool, old, summary, work, progress, strict)
+            with summary.stage("read and map"):
+                _ingest(records, mapper, lexicons or [], jobs, spool, old, summary, work, progress, strict)
             since = old.meta.get("version_iri", "") if old else ""
             iri = activity_iri(base, print_, itertools.chain(spool.inputs(), [("previous", since)]))
             activity = Activity(iri, __version__, summary.started, converted=spool.count_converted())
             summary.activity = activity.iri
             spool.assign_activity(activity.iri)
             checker = Checker(validate, jobs, validator_factory, strict, engine)
-            _publish(spool, checker, summary, work, base, activity, progress)
+            with summary.stage("validate and write"):
+                _publish(spool, checker, summary, work, base, activity, progress, inputs)
             summary.duplicates = spool.superseded()
             summary.superseded = len(summary.duplicates)
             summary.converted = spool.count_converted(published=True)
@@ -173,6 +180,7 @@ def _publish(
     base: str,
     current: Activity,
     progress: bool,
+    inputs: list[str],
 ) -> None:
     activities = {a.iri: a for a in spool.activities()} | {current.iri: current}
     dumps = Dumps(work, base)
@@ -182,7 +190,7 @@ def _publish(
 
     def item(study: Spooled) -> Item:
         iri = Iris(base).study(study.nct_id)
-        prov = record_lines(iri, study.version, activities[study.activity or current.iri], base)
+        prov = record_lines(iri, study.version, activities[study.activity or current.iri], base, inputs)
         return Item(study, iri, prov, checker.validate and not study.validated)
 
     for batch, verdicts in checker.batches(_batches(map(item, spool.studies()))):
@@ -204,6 +212,7 @@ def _publish(
     bar.close()
     for iri in sorted(used):
         spool.publish_shared(activity_lines(activities[iri], base))
+    spool.publish_shared(list(org_labels(spool.shared_lines(), base)))  # one skos:prefLabel per organisation
     for chunk in _chunks(spool.shared_lines(), 20_000):
         dumps.write(Iris(base).shared_graph(), chunk)
     dumps.close()

@@ -16,6 +16,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 import pyoxigraph as ox
 
+from kg.linking.headings import Headings
 from kg.linking.lexicon import load_all
 from kg.mapping.rdf import Mapper
 from kg.model import Study
@@ -47,9 +48,11 @@ def _outcome(mapper: Mapper, study: Study) -> Outcome:
         return exc
 
 
-def _start_worker(base: str, lexicons: list[str], contact_details: bool) -> None:
+def _start_worker(base: str, lexicons: list[str], contact_details: bool, headings: Headings | None) -> None:
     global _mapper
-    _mapper = Mapper(base, lexicon=load_all(lexicons), contact_details=contact_details)
+    lexicon = load_all(lexicons)
+    lexicon.headings = headings  # the build's pre-pass (kg.linking.headings), as in the build's own mapper
+    _mapper = Mapper(base, lexicon=lexicon, contact_details=contact_details)
 
 
 def _map_chunk(studies: list[Study]) -> list[Outcome]:
@@ -78,7 +81,7 @@ def converted(
         yield from ((record, _local(mapper, record, reused)) for record, reused in items)
         return
     context = multiprocessing.get_context("spawn")
-    start = (mapper.base, lexicons, mapper.contact_details)
+    start = (mapper.base, lexicons, mapper.contact_details, mapper.lexicon.headings)
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=starting, initargs=(_start_worker, *start)) as pool:
         window: deque[tuple[list[tuple[Parsed, Content | None]], Future[list[Outcome]]]] = deque()
         for chunk in _chunks(items):

@@ -52,8 +52,10 @@ def describe(
 ) -> dict[str, Any]:
     """Index, count, compare and describe the release in ``work``; fill ``summary``; return the metadata
     of the build report (statistics and dumps)."""
-    load_store(work)
-    stats = statistics(ox.Store.read_only(str(work / layout.STORE)), base)
+    with summary.stage("index"):
+        load_store(work)
+    with summary.stage("statistics"):
+        stats = statistics(ox.Store.read_only(str(work / layout.STORE)), base)
     content = file_digest(work / layout.NTRIPLES)[:8]
     summary.version = options.release_version or f"{started.date().isoformat()}-{content}"
     this_version = version_iri(base, summary.version)

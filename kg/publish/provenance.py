@@ -4,10 +4,16 @@ Each study's named graph says where it came from and how it was made, with no ti
 must be byte-identical for the same inputs)::
 
     <trial/NCT…>            prov:wasDerivedFrom <trial/NCT…/record> ; prov:wasGeneratedBy <trial/NCT…/conversion> .
-    <trial/NCT…/record>     a prov:Entity ; tkg:sourceFormat "api-v2-json" ; prov:atLocation "…" ;
-                            tkg:sha256 "…" ; tkg:registryVersion "…" ; tkg:lastUpdate "…"^^xsd:date .
+    <trial/NCT…/record>     a prov:Entity ; tkg:sourceFormat tkgv:source-format/api-v2-json ;
+                            prov:atLocation <https://clinicaltrials.gov/study/NCT…> , <trial/NCT…/record/file> ;
+                            tkg:sha256 "…" ; tkg:registryVersion "…"^^xsd:date ; tkg:lastUpdate "…"^^xsd:date .
+    <trial/NCT…/record/file> a prov:Location ; rdfs:label "NCT….json" .
     <trial/NCT…/conversion> a prov:Activity ; prov:used <trial/NCT…/record> ;
                             prov:wasAssociatedWith <software/trialkg/0.1.0> ; dcterms:isPartOf <build/…> .
+
+The record is at two locations: its page in the registry, and the file it was read from, named relative to
+the input the build was given (:func:`file_name`: ``NCT00000410.json``, ``studies.zip!NCT00000410.json``,
+``ctg-studies.json#3``), so that no path of the build machine is published.
 
 The build activity ``<build/…>`` is named by a hash of the trialkg version, the conversion fingerprint
 and the content hashes of the records, so the same inputs give the same IRI; its start and end times
@@ -18,6 +24,8 @@ converted it (so an unchanged study keeps its triples and the delta stays small)
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -25,8 +33,8 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode
 
 from kg import __version__
-from kg.iris import Iris, part
-from kg.mapping.namespaces import DCTERMS, PROV, RDF, RDFS, SCHEMA, TKG
+from kg.iris import Iris, part, registry_page
+from kg.mapping.namespaces import DCTERMS, PROV, RDF, RDFS, SCHEMA, TKG, XSD
 from kg.mapping.terms import Triples, date
 from kg.model import Study
 from kg.packaged import PACKAGE
@@ -111,8 +119,11 @@ def _plain_fingerprint(base: str) -> str:
     return fingerprint(base)
 
 
-def record_lines(study_iri: str, version: Version, activity: Activity, base: str) -> list[str]:
-    """The provenance triples of one study (sorted N-Triples lines)."""
+def record_lines(
+    study_iri: str, version: Version, activity: Activity, base: str, inputs: Iterable[str] = ()
+) -> list[str]:
+    """The provenance triples of one study (sorted N-Triples lines); ``inputs``: the paths the build was given,
+    which the record's file is named relative to."""
     t = Triples()
     study = NamedNode(study_iri)
     record = NamedNode(part(study_iri, "record"))
@@ -120,16 +131,44 @@ def record_lines(study_iri: str, version: Version, activity: Activity, base: str
     t.add(study, PROV.wasDerivedFrom, record)
     t.add(study, PROV.wasGeneratedBy, conversion)
     t.add(record, RDF.type, PROV.Entity)
-    t.add(record, TKG.sourceFormat, version.format)
-    t.add(record, PROV.atLocation, version.location)
+    t.code(record, TKG.sourceFormat, "source-format", version.format)
+    page, file = NamedNode(registry_page(study_iri.rsplit("/", 1)[-1])), NamedNode(part(study_iri, "record", "file"))
+    t.add(record, PROV.atLocation, page)  # a prov:Location by the range of prov:atLocation: a study's graph
+    t.add(record, PROV.atLocation, file)  # holds triples about its own nodes only
+    t.add(file, RDF.type, PROV.Location)
+    t.add(file, RDFS.label, file_name(version.location, inputs))  # a plain literal; none for no location
     t.add(record, TKG.sha256, version.sha256)
-    t.add(record, TKG.registryVersion, version.registry_version)
+    t.add(record, TKG.registryVersion, _day(version.registry_version))
     t.add(record, TKG.lastUpdate, date(version.last_update) if version.last_update else None)
     t.add(conversion, RDF.type, PROV.Activity)
     t.add(conversion, PROV.used, record)
     t.add(conversion, PROV.wasAssociatedWith, NamedNode(agent_iri(base, activity.trialkg)))
     t.add(conversion, DCTERMS.isPartOf, NamedNode(activity.iri))
     return _lines(t)
+
+
+def file_name(location: str, inputs: Iterable[str] = ()) -> str:
+    """Where a record was read, relative to the input given: a file in a directory given as its path under
+    the directory (``NCT00000410.json``, ``sub/studies.zip!NCT00000410.json``), a file given as its name
+    (``ctg-studies.json#3``, ``studies.zip!NCT00000410.json``). A location under no input: its file's name."""
+    for given in sorted(inputs, key=len, reverse=True):
+        root = given.rstrip("/" + os.sep)
+        if not root:
+            continue
+        if location.startswith((root + "/", root + os.sep)):
+            return location[len(root) + 1 :]
+        if location == root or location.startswith((root + "!", root + "#")):
+            return os.path.basename(root) + location[len(root) :]
+    path, bang, member = location.partition("!")
+    return os.path.basename(path) + bang + member
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day(value: str | None) -> Literal | None:
+    """The registry's data version (API v2 versionHolder, legacy XML download date) as an ``xsd:date``."""
+    return Literal(value, datatype=XSD.date) if value and _DAY.fullmatch(value) else None
 
 
 def activity_lines(activity: Activity, base: str) -> list[str]:

@@ -3,7 +3,8 @@
 The index (``store/``) holds exactly the triples of the dumps in its default graph, so these are the
 dumps' numbers: triples, distinct subjects and objects, entities (distinct subjects in the base IRI's
 namespace), one class partition per class (distinct instances) and one property partition per
-predicate (triples), and the links to the external datasets we link to (triples per predicate).
+predicate (triples), and the links to the external datasets we link to (triples per predicate; a dataset
+we have no link to has no predicates).
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.iris import MESH_NS, PUBMED_NS, ROR_NS
+from kg.iris import MESH_NS, PUBMED_NS, ROR_NS, bio2rdf, identifiers_org
 
-#: External datasets the graph links to: key -> (title, namespace of their IRIs).
+#: External datasets the graph links to: key -> (title, namespace of their IRIs). Every link to one of
+#: them (a triple whose object is an IRI in its namespace) is counted in its link set.
 LINK_TARGETS: dict[str, tuple[str, str]] = {
     "mesh": ("Medical Subject Headings (MeSH)", MESH_NS),
     "ror": ("Research Organization Registry (ROR)", ROR_NS),
     "pubmed": ("PubMed", PUBMED_NS),
+    "identifiers-org": ("identifiers.org, ClinicalTrials.gov namespace", identifiers_org("")),
+    "bio2rdf": ("Bio2RDF ClinicalTrials.gov", bio2rdf("")),
 }
 
 

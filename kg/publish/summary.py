@@ -6,7 +6,10 @@ The books always balance: every record read is published, quarantined (with its 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +42,16 @@ class BuildSummary:
     delta: dict[str, int] | None = None
     quarantine: list[dict[str, Any]] = field(default_factory=list)
     duplicates: list[dict[str, str]] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage (bench/bench_scale.py reads them)
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time what runs inside as the stage ``name`` (added up, when a stage runs more than once)."""
+        clock = time.monotonic()
+        try:
+            yield
+        finally:
+            self.stages[name] = round(self.stages.get(name, 0.0) + time.monotonic() - clock, 2)
 
     def reconciles(self) -> bool:
         return self.records_read == self.published + self.quarantined + self.superseded

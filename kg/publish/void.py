@@ -1,18 +1,25 @@
 """``void.ttl``: the release described with VoID and DCAT 3, after the W3C HCLS dataset description profile.
 
-Three levels, as the profile has them:
+Three levels, as the profile has them, each with what the profile's table says it MUST have and none
+of what it MUST NOT have (``tests/publish/test_hcls.py`` checks them against that table):
 
-* summary ``{base}dataset``: what trialkg is, with no version (title, description, publisher, CC0
-  licence, source), ``dcat:hasVersion`` each version it knows and ``dcat:hasCurrentVersion`` this one;
-* version ``{base}dataset/{version}``: this release (version, issued date, the build activities with
-  their start and end times, ``dcat:previousVersion`` after an incremental build, distributions);
+* summary ``{base}dataset``: what trialkg is, with no version and no provenance (title, description,
+  publisher, CC0 licence), ``dcat:hasVersion`` each version it knows, ``dcat:hasCurrentVersion`` this
+  one, and the SPARQL endpoint when one is given;
+* version ``{base}dataset/{version}``: this release (version, creator and publisher, issued date, the
+  registry as its source, the build activities with their start and end times, ``dcat:previousVersion``
+  after an incremental build, its distributions; no dumps: they are the distributions');
 * distributions ``{base}dataset/{version}/{file}``: one per dump, each a ``void:Dataset`` and
-  ``dcat:Distribution`` with media type, ``void:dataDump`` / ``dcat:downloadURL``, ``dcat:byteSize``, an
-  ``spdx:checksum`` (SHA-256) and the statistics of the data (:mod:`kg.publish.statistics`): class and
-  property partitions and the link sets to MeSH, ROR and PubMed (shared nodes, stated once).
+  ``dcat:Distribution`` with title, description, creator, publisher, licence, format and media type,
+  ``void:dataDump`` / ``dcat:downloadURL``, ``dcat:byteSize``, an ``spdx:checksum`` (SHA-256) and the
+  statistics of the data (:mod:`kg.publish.statistics`): class and property partitions (shared by the
+  distributions, stated once), and a link set (``void:Linkset``, with a subset per link predicate) for
+  each external dataset it links to: MeSH, ROR, PubMed, identifiers.org, Bio2RDF. A dataset with no
+  link has no link set. Link sets have the metadata of a distribution, as the profile asks.
 
-The dumps are linked by IRIs relative to ``void.ttl`` itself unless a download URL is given, so a
-release can be moved or served anywhere. This is metadata: it is the one place with the build times.
+The dumps are linked by IRIs relative to ``void.ttl`` itself unless a download URL is given (then they
+are absolute, under it), so a release can be moved or served anywhere. This is metadata: it is the one
+place with the build times.
 """
 
 from __future__ import annotations
@@ -23,11 +30,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
+from kg.errors import ReleaseError
 from kg.fetch.recorded import Retrieval
-from kg.iris import Iris
+from kg.iris import Iris, curie
 from kg.mapping.namespaces import DESCRIPTION_PREFIXES, PREFIXES
 from kg.publish import release as layout
 from kg.publish.provenance import agent_iri, file_digest
@@ -67,12 +76,37 @@ class ReleaseInfo:
     example: str | None = None  # IRI of an example resource (a study)
     retrieval: Retrieval | None = None  # when the inputs were fetched from the registry, and its data's time
 
+    def __post_init__(self) -> None:
+        self.download_url = download_base(self.download_url)
+
     def version_iri(self) -> str:
         return version_iri(self.base, self.version)
+
+    def publisher_iri(self) -> URIRef:
+        """The publisher, who is also the creator of each version (whoever runs the build)."""
+        return URIRef(Iris(self.base).publisher())
+
+    def dump_iri(self, name: str) -> URIRef:
+        """A dump's IRI: absolute under the download URL, else (written relative) beside ``void.ttl``."""
+        return URIRef((self.download_url or _RELATIVE) + name)
 
 
 def version_iri(base: str, version: str) -> str:
     return Iris(base).dataset(version)
+
+
+def download_base(url: str | None) -> str | None:
+    """The download URL the dumps' IRIs start with (ending in ``/``), or None for IRIs relative to
+    ``void.ttl``. It must be absolute: a relative one would make the dumps' IRIs relative again."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if not parts.scheme or not (parts.netloc or parts.scheme == "file") or parts.query or parts.fragment:
+        raise ReleaseError(
+            f"download URL {url!r} is not an absolute URL of a folder (such as https://example.org/trialkg/); "
+            "give one, or none for dump IRIs relative to void.ttl"
+        )
+    return url if url.endswith("/") else url + "/"
 
 
 def write_void(work: Path, info: ReleaseInfo, stats: Statistics) -> dict[str, dict[str, Any]]:
@@ -93,20 +127,37 @@ def write_void(work: Path, info: ReleaseInfo, stats: Statistics) -> dict[str, di
     _summary(g, summary, version, info)
     _version(g, summary, version, info)
     partitions = _partitions(g, version, stats)
+    _link_targets(g, stats)
     for name, checksum in dumps.items():
-        _distribution(g, version, name, checksum, info, stats, partitions)
+        node = _distribution(g, version, name, checksum, info, stats, partitions)
+        _linksets(g, node, name, info, stats)
     if info.endpoint_url:
-        _endpoint(g, version, info)
-    path = work / layout.VOID
-    text = g.serialize(format="turtle", base=info.download_url or _RELATIVE)
-    if not info.download_url:
-        text = "\n".join(line for line in text.split("\n") if not line.startswith("@base "))
-    path.write_text(text, encoding="utf-8")
+        _endpoint(g, summary, version, info)
+    (work / layout.VOID).write_text(_turtle(g, info), encoding="utf-8")
     return dumps
 
 
+def _turtle(g: Graph, info: ReleaseInfo) -> str:
+    """Turtle with every IRI absolute, but for the dumps' when there is no download URL: those are
+    written relative (``<trialkg.nt.gz>``, no ``@base``), so they resolve against where ``void.ttl`` is."""
+    if info.download_url:
+        return g.serialize(format="turtle")
+    text = g.serialize(format="turtle", base=_RELATIVE)
+    return "\n".join(line for line in text.split("\n") if not line.startswith("@base "))
+
+
+def _described(g: Graph, node: URIRef, title: str, description: str, info: ReleaseInfo) -> None:
+    """What the HCLS profile requires of a version, a distribution and a link set: title, description
+    (both in English), creator, publisher and licence."""
+    g.add((node, DCT.title, Literal(title, lang="en")))
+    g.add((node, DCT.description, Literal(description, lang="en")))
+    g.add((node, DCT.creator, info.publisher_iri()))
+    g.add((node, DCT.publisher, info.publisher_iri()))
+    g.add((node, DCT.license, CC0))
+
+
 def _summary(g: Graph, summary: URIRef, version: URIRef, info: ReleaseInfo) -> None:
-    publisher = URIRef(Iris(info.base).publisher())
+    publisher = info.publisher_iri()
     g.add((summary, RDF.type, DCTYPES.Dataset))
     g.add((summary, RDF.type, DCAT.Dataset))
     g.add((summary, DCT.title, Literal("trialkg: ClinicalTrials.gov as a knowledge graph", lang="en")))
@@ -115,8 +166,7 @@ def _summary(g: Graph, summary: URIRef, version: URIRef, info: ReleaseInfo) -> N
     g.add((publisher, RDF.type, FOAF.Organization))
     g.add((publisher, FOAF.name, Literal(info.publisher)))
     g.add((summary, DCT.license, CC0))
-    g.add((summary, DCT.rights, Literal(_RIGHTS, lang="en")))
-    g.add((summary, DCT.source, REGISTRY))
+    g.add((summary, DCT.rights, Literal(_RIGHTS, lang="en")))  # no source, no creator: a version's (HCLS)
     g.add((summary, FOAF.page, URIRef(info.base)))
     for keyword in ("clinical trials", "ClinicalTrials.gov", "knowledge graph", "linked data"):
         g.add((summary, DCAT.keyword, Literal(keyword, lang="en")))
@@ -128,15 +178,13 @@ def _summary(g: Graph, summary: URIRef, version: URIRef, info: ReleaseInfo) -> N
 def _version(g: Graph, summary: URIRef, version: URIRef, info: ReleaseInfo) -> None:
     g.add((version, RDF.type, DCTYPES.Dataset))
     g.add((version, RDF.type, DCAT.Dataset))
-    g.add((version, DCT.title, Literal(f"trialkg release {info.version}", lang="en")))
-    g.add((version, DCT.description, Literal(f"{_DESCRIPTION} This release holds {info.studies} studies.", lang="en")))
+    description = f"{_DESCRIPTION} This release holds {info.studies} studies."
+    _described(g, version, f"trialkg release {info.version}", description, info)
     g.add((version, DCT.isVersionOf, summary))
     g.add((version, PAV.version, Literal(info.version)))
     g.add((version, DCAT.version, Literal(info.version)))
     g.add((version, DCT.issued, Literal(info.issued.date().isoformat(), datatype=XSD.date)))
     g.add((version, DCT.created, Literal(info.issued.isoformat(timespec="seconds"), datatype=XSD.dateTime)))
-    g.add((version, DCT.publisher, URIRef(Iris(info.base).publisher())))
-    g.add((version, DCT.license, CC0))
     g.add((version, DCT.source, REGISTRY))
     g.add((version, PROV.wasDerivedFrom, REGISTRY))
     g.add((version, DCT.conformsTo, URIRef(PREFIXES["tkg"].rstrip("#"))))
@@ -185,26 +233,50 @@ def _partitions(g: Graph, version: URIRef, stats: Statistics) -> list[tuple[URIR
         g.add((node, VOID.property, URIRef(prop)))
         g.add((node, VOID.triples, Literal(count)))
         out.append((VOID.propertyPartition, node))
-    for key, (title, namespace) in LINK_TARGETS.items():
+    return out
+
+
+def _linked(stats: Statistics) -> list[tuple[str, str, str, dict[str, int]]]:
+    """The external datasets the data links to: (key, title, namespace, triples per link predicate)."""
+    return [(k, t, ns, stats.links[k]) for k, (t, ns) in LINK_TARGETS.items() if sum(stats.links.get(k, {}).values())]
+
+
+def _link_targets(g: Graph, stats: Statistics) -> None:
+    for _, title, namespace, _ in _linked(stats):
         target = URIRef(namespace)
         g.add((target, RDF.type, VOID.Dataset))
         g.add((target, DCT.title, Literal(title, lang="en")))
         g.add((target, VOID.uriSpace, Literal(namespace)))
-        linkset = URIRef(f"{version}/linkset/{key}")
-        g.add((linkset, RDF.type, VOID.Linkset))
-        g.add((linkset, VOID.subjectsTarget, version))
-        g.add((linkset, VOID.objectsTarget, target))
-        g.add((linkset, VOID.triples, Literal(sum(stats.links.get(key, {}).values()))))
-        for prop, count in stats.links.get(key, {}).items():
+
+
+def _linksets(g: Graph, distribution: URIRef, name: str, info: ReleaseInfo, stats: Statistics) -> None:
+    """A link set per external dataset the data links to, a subset of the distribution (its
+    ``void:subjectsTarget``), with a subset per link predicate; none for a dataset with no link."""
+    what, fmt = DUMP_FORMATS[name][0], URIRef(FORMATS + DUMP_FORMATS[name][2])
+    for key, title, namespace, counts in _linked(stats):
+        linkset = URIRef(f"{distribution}/linkset/{key}")
+        g.add((distribution, VOID.subset, linkset))
+        links = f"trialkg {info.version} ({what}) that link to {title}"
+        objects = f"whose object is an IRI starting with {namespace}"
+        _linkset(g, linkset, distribution, URIRef(namespace), sum(counts.values()), fmt)
+        _described(g, linkset, f"Links of {links}", f"The triples of {links}: those {objects}.", info)
+        for prop, count in counts.items():
             part = URIRef(f"{linkset}/{_slug(prop)}")
             g.add((linkset, VOID.subset, part))
-            g.add((part, RDF.type, VOID.Linkset))
-            g.add((part, VOID.subjectsTarget, version))
-            g.add((part, VOID.objectsTarget, target))
+            _linkset(g, part, distribution, URIRef(namespace), count, fmt)
             g.add((part, VOID.linkPredicate, URIRef(prop)))
-            g.add((part, VOID.triples, Literal(count)))
-        out.append((VOID.subset, linkset))
-    return out
+            by = f"{links} by {curie(prop, term=True)}"
+            _described(g, part, f"Links of {by}", f"The triples of {by}: those {objects} and predicate <{prop}>.", info)
+
+
+def _linkset(g: Graph, node: URIRef, subjects: URIRef, objects: URIRef, triples: int, fmt: URIRef) -> None:
+    """A link set, typed as the profile's RDF distributions are (``void:Dataset``) too."""
+    g.add((node, RDF.type, VOID.Linkset))
+    g.add((node, RDF.type, VOID.Dataset))
+    g.add((node, VOID.subjectsTarget, subjects))
+    g.add((node, VOID.objectsTarget, objects))
+    g.add((node, VOID.triples, Literal(triples)))
+    g.add((node, DCT["format"], fmt))
 
 
 def _distribution(
@@ -215,15 +287,14 @@ def _distribution(
     info: ReleaseInfo,
     stats: Statistics,
     parts: list[tuple[URIRef, URIRef]],
-) -> None:
+) -> URIRef:
     title, media_type, fmt, compressed = DUMP_FORMATS[name]
-    node, file = URIRef(f"{version}/{name}"), URIRef((info.download_url or _RELATIVE) + name)
-    g.add((version, DCAT.distribution, node))
-    g.add((version, VOID.dataDump, file))
-    for cls in (DCAT.Distribution, VOID.Dataset):
+    node, file = URIRef(Iris(info.base).distribution(info.version, name)), info.dump_iri(name)
+    g.add((version, DCAT.distribution, node))  # its void:dataDump on the distribution only (MUST NOT on a version)
+    for cls in (DCAT.Distribution, VOID.Dataset, DCTYPES.Dataset):
         g.add((node, RDF.type, cls))
-    g.add((node, DCT.title, Literal(f"trialkg {info.version}, {title}", lang="en")))
-    g.add((node, DCT.license, CC0))
+    description = f"trialkg release {info.version} as {title}: {info.studies} studies, {stats.triples} triples."
+    _described(g, node, f"trialkg {info.version}, {title}", description, info)
     g.add((node, DCT.issued, Literal(info.issued.date().isoformat(), datatype=XSD.date)))
     g.add((node, PAV.version, Literal(info.version)))
     g.add((node, DCT["format"], URIRef(FORMATS + fmt)))
@@ -252,13 +323,16 @@ def _distribution(
         g.add((node, VOID.exampleResource, URIRef(info.example)))
     for prop, part in parts:
         g.add((node, prop, part))
-    if info.endpoint_url:
-        g.add((node, VOID.sparqlEndpoint, URIRef(info.endpoint_url)))
+    return node
 
 
-def _endpoint(g: Graph, version: URIRef, info: ReleaseInfo) -> None:
+def _endpoint(g: Graph, summary: URIRef, version: URIRef, info: ReleaseInfo) -> None:
+    """The endpoint: on the summary (HCLS: SHOULD) and on the version it serves (HCLS: SHOULD NOT, "unless
+    there is a commitment to specifically provide that content", which ``--endpoint-url`` is); not on
+    the distributions, which are files."""
     assert info.endpoint_url
     endpoint, service = URIRef(info.endpoint_url), URIRef(f"{version}/sparql")
+    g.add((summary, VOID.sparqlEndpoint, endpoint))
     g.add((version, VOID.sparqlEndpoint, endpoint))
     g.add((service, RDF.type, DCAT.DataService))
     g.add((service, DCT.title, Literal(f"trialkg {info.version}, SPARQL endpoint", lang="en")))

@@ -34,6 +34,7 @@ from kg.sources.json_records import objects
 from kg.sources.json_values import items as _list
 from kg.sources.json_values import obj as _obj
 from kg.sources.json_values import objs as _objs
+from kg.sources.markup import plain
 from kg.sources.records import Entry, Parsed, Rejected
 
 FORMAT = "api-v2-json"
@@ -166,13 +167,13 @@ def _study(obj: J, nct: str) -> Study:
         has_dmc=oversight.get("oversightHasDmc"),
         is_fda_regulated_drug=oversight.get("isFdaRegulatedDrug"),
         is_fda_regulated_device=oversight.get("isFdaRegulatedDevice"),
-        brief_summary=desc.get("briefSummary"),
-        detailed_description=desc.get("detailedDescription"),
+        brief_summary=plain(desc.get("briefSummary")),  # markdown fields: API v2 escapes undone (kg.sources.markup)
+        detailed_description=plain(desc.get("detailedDescription")),
         conditions=list(_list(cond, "conditions")),
         keywords=list(_list(cond, "keywords")),
         design=_design(_obj(ps, "designModule")),
         arm_groups=[
-            ArmGroup(a["label"], a.get("type"), a.get("description"), list(_list(a, "interventionNames")))
+            ArmGroup(a["label"], a.get("type"), plain(a.get("description")), list(_list(a, "interventionNames")))
             for a in _objs(arms, "armGroups")
             if a.get("label")
         ],
@@ -180,7 +181,7 @@ def _study(obj: J, nct: str) -> Study:
             Intervention(
                 i["name"],
                 i.get("type"),
-                i.get("description"),
+                plain(i.get("description")),
                 list(_list(i, "armGroupLabels")),
                 list(_list(i, "otherNames")),
             )
@@ -188,7 +189,7 @@ def _study(obj: J, nct: str) -> Study:
             if i.get("name")
         ],
         outcomes=[
-            Outcome(kind, o["measure"], o.get("description"), o.get("timeFrame"))
+            Outcome(kind, o["measure"], plain(o.get("description")), o.get("timeFrame"))
             for kind, key in (
                 ("PRIMARY", "primaryOutcomes"),
                 ("SECONDARY", "secondaryOutcomes"),
@@ -210,7 +211,7 @@ def _study(obj: J, nct: str) -> Study:
         related_studies=[RelatedStudy(a, kind="alias") for a in _list(ident, "nctIdAliases")]
         + ([RelatedStudy(expanded["nctId"], kind="expanded-access")] if expanded.get("nctId") else []),
         ipd_sharing=ipd.get("ipdSharing"),
-        ipd_description=ipd.get("description"),
+        ipd_description=plain(ipd.get("description")),
         condition_mesh=_meshes(_obj(derived, "conditionBrowseModule"), "meshes"),
         condition_mesh_ancestors=_meshes(_obj(derived, "conditionBrowseModule"), "ancestors"),
         intervention_mesh=_meshes(_obj(derived, "interventionBrowseModule"), "meshes"),
@@ -234,12 +235,12 @@ def _design(d: J) -> Design:
         phases=list(_list(d, "phases")),
         allocation=info.get("allocation"),
         intervention_model=info.get("interventionModel"),
-        intervention_model_description=info.get("interventionModelDescription"),
+        intervention_model_description=plain(info.get("interventionModelDescription")),
         primary_purpose=info.get("primaryPurpose"),
         observational_models=[info["observationalModel"]] if info.get("observationalModel") else [],
         time_perspectives=[info["timePerspective"]] if info.get("timePerspective") else [],
         masking=masking.get("masking"),
-        masking_description=masking.get("maskingDescription"),
+        masking_description=plain(masking.get("maskingDescription")),
         who_masked=list(_list(masking, "whoMasked")),
         enrollment=_count(count),
         enrollment_type=enrol.get("type"),
@@ -251,7 +252,7 @@ def _design(d: J) -> Design:
 
 def _eligibility(e: J) -> Eligibility:
     return Eligibility(
-        criteria=e.get("eligibilityCriteria"),
+        criteria=plain(e.get("eligibilityCriteria")),
         healthy_volunteers=e.get("healthyVolunteers"),
         sex=e.get("sex"),
         gender_based=e.get("genderBased"),
@@ -259,7 +260,7 @@ def _eligibility(e: J) -> Eligibility:
         minimum_age=e.get("minimumAge"),
         maximum_age=e.get("maximumAge"),
         std_ages=list(_list(e, "stdAges")),
-        study_population=e.get("studyPopulation"),
+        study_population=plain(e.get("studyPopulation")),
         sampling_method=e.get("samplingMethod"),
     )
 

@@ -1,8 +1,9 @@
 """API v2 ``resultsSection`` as :class:`~kg.model.ResultsSummary` with its :class:`~kg.results_model.PostedResults`.
 
 Every module is read: participant flow, baseline characteristics, outcome measures (with their analyses),
-adverse events and more info. Text is kept as written; counts (API v2 writes some as text, ``"12"``)
-become whole numbers, and a count that is not one is the record's fault (:class:`~kg.errors.RecordError`).
+adverse events and more info. Text is kept as written (the markdown fields with API v2's escapes undone,
+:mod:`kg.sources.markup`); counts (API v2 writes some as text, ``"12"``) become whole numbers, and a count
+that is not one is the record's fault (:class:`~kg.errors.RecordError`).
 The types of the rest are checked with the whole record (:mod:`kg.sources.checks`).
 """
 
@@ -36,6 +37,7 @@ from kg.results_model import (
     ResultGroup,
 )
 from kg.sources.json_values import items, obj, objs
+from kg.sources.markup import plain
 
 J = dict[str, Any]
 WHERE = "resultsSection: "  # where the keys read here stand, for the messages
@@ -89,7 +91,8 @@ def _counts(items: list[J], key: str, where: str) -> list[GroupCount]:
 
 
 def _groups(module: J) -> list[ResultGroup]:
-    return [ResultGroup(g.get("id") or "", g.get("title"), g.get("description")) for g in objs(module, "groups", WHERE)]
+    groups = objs(module, "groups", WHERE)
+    return [ResultGroup(g.get("id") or "", g.get("title"), plain(g.get("description"))) for g in groups]
 
 
 def _denoms(parent: J) -> list[Denominator]:
@@ -164,14 +167,14 @@ def _baseline(module: J) -> Baseline | None:
     if not module:
         return None
     return Baseline(
-        population=module.get("populationDescription"),
+        population=plain(module.get("populationDescription")),
         groups=_groups(module),
         denominators=_denoms(module),
         measures=[
             BaselineMeasure(
                 title=m.get("title") or "",
-                description=m.get("description"),
-                population=m.get("populationDescription"),
+                description=plain(m.get("description")),
+                population=plain(m.get("populationDescription")),
                 param_type=m.get("paramType"),
                 dispersion_type=m.get("dispersionType"),
                 unit=m.get("unitOfMeasure"),
@@ -188,9 +191,9 @@ def _outcome(m: J) -> OutcomeMeasure:
     return OutcomeMeasure(
         type=m.get("type") or "",
         title=m.get("title") or "",
-        description=m.get("description"),
+        description=plain(m.get("description")),
         time_frame=m.get("timeFrame"),
-        population=m.get("populationDescription"),
+        population=plain(m.get("populationDescription")),
         reporting_status=m.get("reportingStatus"),
         param_type=m.get("paramType"),
         dispersion_type=m.get("dispersionType"),
@@ -207,7 +210,7 @@ def _analysis(a: J) -> Analysis:
     comments = [c for c in (a.get("ciLowerLimitComment"), a.get("ciUpperLimitComment")) if c]
     return Analysis(
         group_ids=list(items(a, "groupIds", WHERE)),
-        group_description=a.get("groupDescription"),
+        group_description=plain(a.get("groupDescription")),
         non_inferiority_type=a.get("nonInferiorityType"),
         non_inferiority_comment=a.get("nonInferiorityComment"),
         p_value=a.get("pValue"),
@@ -216,7 +219,7 @@ def _analysis(a: J) -> Analysis:
         method_comment=a.get("statisticalComment"),
         estimate_type=a.get("paramType"),
         estimate_value=a.get("paramValue"),
-        estimate_comment=a.get("estimateComment"),
+        estimate_comment=plain(a.get("estimateComment")),
         dispersion_type=a.get("dispersionType"),
         dispersion_value=a.get("dispersionValue"),
         ci_percent=a.get("ciPctValue"),
@@ -231,7 +234,7 @@ def _analysis(a: J) -> Analysis:
 def _events(module: J) -> AdverseEvents:
     def group(g: J) -> EventGroup:
         n = {key: count(g.get(key), f"eventGroups.{key}") for key in _GROUP_COUNTS}
-        return EventGroup(g.get("id") or "", g.get("title"), g.get("description"), *n.values())
+        return EventGroup(g.get("id") or "", g.get("title"), plain(g.get("description")), *n.values())
 
     def event(e: J) -> AdverseEvent:
         return AdverseEvent(
@@ -253,7 +256,7 @@ def _events(module: J) -> AdverseEvents:
 
     return AdverseEvents(
         time_frame=module.get("timeFrame"),
-        description=module.get("description"),
+        description=plain(module.get("description")),
         frequency_threshold=module.get("frequencyThreshold"),
         groups=[group(g) for g in objs(module, "eventGroups", WHERE)],
         serious=[event(e) for e in objs(module, "seriousEvents", WHERE)],
@@ -282,7 +285,7 @@ def _more_info(module: J) -> MoreInfo | None:
         pi_sponsor_employee=agreement.get("piSponsorEmployee"),
         restrictive_agreement=agreement.get("restrictiveAgreement"),
         restriction_type=agreement.get("restrictionType"),
-        agreement_details=agreement.get("otherDetails"),
+        agreement_details=plain(agreement.get("otherDetails")),
         contact_organization=poc.get("organization"),
         contact_name=poc.get("title"),
         contact_email=poc.get("email"),

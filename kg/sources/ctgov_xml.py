@@ -263,7 +263,8 @@ def _study(elem: E, nct: str) -> Study:
         related_studies=[RelatedStudy(a, kind="alias") for a in aliases],
         ipd_sharing=code("ipd-sharing", "patient_data/sharing_ipd", line(elem, "patient_data/sharing_ipd")),
         ipd_description=block(elem, "patient_data/ipd_description"),
-        # the XML names the registry's MeSH terms but gives no descriptor UIs (and no ancestors)
+        # the XML names the registry's MeSH terms but gives no descriptor UIs (and no ancestors): the
+        # mapping resolves the names exactly, and finds their ancestors, through kg.linking.headings
         condition_mesh=[MeshTerm(None, t) for t in lines(elem, "condition_browse/mesh_term")],
         intervention_mesh=[MeshTerm(None, t) for t in lines(elem, "intervention_browse/mesh_term")],
         has_results=elem.find("clinical_results") is not None or elem.find("results_first_posted") is not None,

@@ -1,9 +1,10 @@
 """Value readers of the legacy XML parser (:mod:`kg.sources.ctgov_xml`): text, codes, dates, yes/no.
 
 Each reads one value of an element by path: free text is dedented with ``\\r`` dropped and paragraph breaks
-kept (:func:`block`), one-line values have their whitespace collapsed (:func:`line`), labels become API v2
-codes through :func:`kg.codes.from_label` (an unknown label is a :class:`~kg.errors.RecordError` naming the
-field), and dates become ISO dates at the precision written (:func:`iso`).
+kept, the XML's wrapped text blocks unwrapped (:func:`block`, :mod:`kg.sources.ctgov_xml_text`), one-line
+values have their whitespace collapsed (:func:`line`), labels become API v2 codes through
+:func:`kg.codes.from_label` (an unknown label is a :class:`~kg.errors.RecordError` naming the field), and
+dates become ISO dates at the precision written (:func:`iso`).
 """
 
 from __future__ import annotations
@@ -16,15 +17,20 @@ import xml.etree.ElementTree as ET
 from kg.codes import from_label
 from kg.errors import RecordError
 from kg.model import DateStruct
+from kg.sources.ctgov_xml_text import unwrapped, wrapped
 
 E = ET.Element
 
 
 def _clean(text: str | None) -> str | None:
-    """Registry text as written: ``\\r`` dropped, the XML indentation removed, paragraph breaks kept."""
+    """Registry text as written: ``\\r`` dropped, the XML indentation removed, paragraph breaks kept; text in
+    the XML's wrapped layout unwrapped (:func:`kg.sources.ctgov_xml_text.unwrapped`)."""
     if text is None:
         return None
-    head, _, rest = text.replace("\r\n", "\n").replace("\r", "\n").partition("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if wrapped(text.split("\n")):
+        return unwrapped(text.split("\n")) or None
+    head, _, rest = text.partition("\n")
     body = textwrap.dedent(rest)
     joined = f"{head.strip()}\n{body}" if head.strip() else body
     text = "\n".join(line.rstrip() for line in joined.split("\n")).strip()

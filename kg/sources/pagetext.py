@@ -23,13 +23,17 @@ Layout of each section and how it is read:
   stripped line per line: paragraphs and blank lines are not carried; list numbering stays as written.
 * Short values (title, names, labels, conditions, and the descriptions of arms and interventions)
   are one line each, whitespace collapsed.
-* Related Clinical Trials / More Related Trials: title then NCT id (the title may be left out).
+* Related Clinical Trials / More Related Trials: title then NCT id (the title may be left out): the website's
+  recommendations, not relations the registry states (mapped to ``tkg:websiteRecommendation``).
+* Free text that API v2 gives as markdown (summaries, descriptions, criteria) shows its escapes (``1×10\\^6``):
+  they are undone (:func:`kg.sources.markup.plain`).
 * Study Groups: arm label, arm description (``-`` when none), then the arm's interventions as
   name / description pairs, repeated from the Interventions section (name, description or ``-``).
   Intervention names are shown without their ``Drug: `` prefix (the page does not carry
   intervention types). A pair listed in Interventions may also be the next arm (an arm "Placebo"
   described like the intervention "Placebo"): :func:`kg.sources.pagetext_sections.read_groups` says
-  how that is decided.
+  how that is decided. Each intervention gets the labels of the arms that list it (``arm_group_labels``, as
+  the other formats give them; :func:`kg.sources.pagetext_sections.link_arms`).
 * Sponsors: lead sponsor name and class, then each collaborator's name and class; an absent class is
   left out or, where the next name reads like a class, written ``-``; ``-`` is an absent lead sponsor.
 * Responsible Party: type code, then investigator name, title, affiliation.

@@ -4,7 +4,9 @@
 carries (the layout is described in :mod:`kg.sources.pagetext`): for every study ``s``,
 ``carried(parse_text(render(s))) == carried(s)``. Where a minimal rendering would be ambiguous (a
 criteria line that reads like an age, a collaborator named like a sponsor class, a city holding a
-comma), the renderer checks its output with the parser and writes ``-`` placeholders instead.
+comma), the renderer checks its output with the parser and writes ``-`` placeholders instead. The markdown
+fields (summaries, descriptions, criteria) are written with API v2's escapes, as the page shows them
+(:func:`kg.sources.markup.escaped`), and read back without.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from kg import codes
 from kg.model import ArmGroup, Contact, DateStruct, ResponsibleParty, Study
+from kg.sources.markup import escaped
 from kg.sources.pagetext_layout import (
     BASIC_SLOTS,
     CONTACT_LABELS,
@@ -120,13 +123,13 @@ def render(study: Study) -> str:
     lines += [RESULTS, RESULTS_POSTED if c["has_results"] else NO_RESULTS]
     sections = {
         "Basic Information": _basic(c),
-        "Brief Summary": c["brief_summary"],
+        "Brief Summary": [escaped(line) for line in c["brief_summary"]],
         "Related Clinical Trials": _related_lines(c["related"]),
-        "Detailed Description": c["detailed_description"],
+        "Detailed Description": [escaped(line) for line in c["detailed_description"]],
         "Conditions": c["conditions"],
         "Study Design": _design(c),
         "Study Groups": _groups(study),
-        "Interventions": [line for name, desc in c["interventions"] for line in (name, desc or "-")],
+        "Interventions": [line for name, desc in c["interventions"] for line in (name, _markdown(desc))],
         "Eligibility Criteria": _eligibility(c),
         "Sponsors": _sponsors(c),
         "Responsible Party": _responsible_party(c["responsible_party"]),
@@ -181,12 +184,17 @@ def _groups(study: Study) -> list[str]:
     lines: list[str] = []
     for arm in study.arm_groups:
         label, description, _ = _arm(arm)
-        lines += [label or "-", description or "-"]
+        lines += [label or "-", _markdown(description)]
         for api_name in arm.intervention_names:
             name = arm_intervention_name(api_name)
             if name:
-                lines += [name, _intervention_description(study, api_name, name) or "-"]
+                lines += [name, _markdown(_intervention_description(study, api_name, name))]
     return lines
+
+
+def _markdown(description: str | None) -> str:
+    """A one-line markdown field as the page shows it, ``-`` for none."""
+    return escaped(description) if description else "-"
 
 
 def _intervention_description(study: Study, api_name: str, name: str) -> str | None:
@@ -199,11 +207,12 @@ def _intervention_description(study: Study, api_name: str, name: str) -> str | N
 def _eligibility(c: dict[str, Any]) -> list[str]:
     healthy = {True: "Yes", False: "No", None: None}[c["healthy_volunteers"]]
     values = [c["minimum_age"], c["maximum_age"], c["sex"], healthy]
-    minimal = c["criteria"] + render_slots([_given(v) for v in values], ELIGIBILITY_SLOTS)
-    expected = (c["criteria"], {slot.name: _given(v) for slot, v in zip(ELIGIBILITY_SLOTS, values, strict=True)})
+    criteria = [escaped(line) for line in c["criteria"]]
+    minimal = criteria + render_slots([_given(v) for v in values], ELIGIBILITY_SLOTS)
+    expected = (criteria, {slot.name: _given(v) for slot, v in zip(ELIGIBILITY_SLOTS, values, strict=True)})
     if split_tail(minimal, ELIGIBILITY_SLOTS) == expected:
         return minimal
-    return c["criteria"] + [value or "-" for value in values]
+    return criteria + [value or "-" for value in values]
 
 
 def _sponsors(c: dict[str, Any]) -> list[str]:

@@ -23,6 +23,7 @@ from kg.model import (
     SecondaryId,
     Study,
 )
+from kg.sources.markup import plain
 from kg.sources.pagetext_layout import (
     BASIC_SLOTS,
     CONTACT_LABELS,
@@ -54,12 +55,13 @@ def read_sections(study: Study, sections: dict[str, list[str]]) -> None:
     results = get(RESULTS)
     study.has_results = bool(results) and results != [NO_RESULTS]
     _read_basic(study, get("Basic Information"))
-    study.brief_summary = "\n".join(get("Brief Summary")) or None
-    study.detailed_description = "\n".join(get("Detailed Description")) or None
+    study.brief_summary = plain("\n".join(get("Brief Summary"))) or None  # the page shows API v2's escapes
+    study.detailed_description = plain("\n".join(get("Detailed Description"))) or None
     study.conditions = [c for c in map(one_line, get("Conditions")) if c]
     _read_design(study, get("Study Design"))
     study.interventions = read_interventions(get("Interventions"))
     study.arm_groups = read_groups(get("Study Groups"), study.interventions)
+    link_arms(study.arm_groups, study.interventions)
     _read_eligibility(study, get("Eligibility Criteria"))
     _read_sponsors(study, get("Sponsors"))
     study.responsible_party = read_responsible_party(get("Responsible Party"))
@@ -103,7 +105,7 @@ def _read_design(study: Study, lines: list[str]) -> None:
 def read_interventions(lines: list[str]) -> list[Intervention]:
     """Name / description pairs."""
     pairs = [(one_line(lines[i]), lines[i + 1] if i + 1 < len(lines) else None) for i in range(0, len(lines), 2)]
-    return [Intervention(name, description=one_line(desc)) for name, desc in pairs if name]
+    return [Intervention(name, description=plain(one_line(desc))) for name, desc in pairs if name]
 
 
 def read_groups(lines: list[str], interventions: list[Intervention]) -> list[ArmGroup]:
@@ -117,15 +119,26 @@ def read_groups(lines: list[str], interventions: list[Intervention]) -> list[Arm
     for intervention in interventions:
         known.setdefault(intervention.name, set()).add(intervention.description)
     pairs = [(lines[i], lines[i + 1] if i + 1 < len(lines) else "-") for i in range(0, len(lines), 2)]
-    fits = [name in known and one_line(desc) in known[name] for name, desc in pairs]
+    fits = [name in known and plain(one_line(desc)) in known[name] for name, desc in pairs]
     starts = _arm_starts([name for name, _ in pairs], fits)
     arms: list[ArmGroup] = []
     for index, (name, desc) in enumerate(pairs):
         if index in starts:
-            arms.append(ArmGroup(" ".join(name.split()), description=one_line(desc)))
+            arms.append(ArmGroup(" ".join(name.split()), description=plain(one_line(desc))))
         else:
             arms[-1].intervention_names.append(name)
     return arms
+
+
+def link_arms(arms: list[ArmGroup], interventions: list[Intervention]) -> None:
+    """Give each intervention the labels of the arms that list it (``arm_group_labels``, which legacy XML and
+    API v2 carry and the page shows as each group's interventions): for each name an arm lists, the first
+    intervention of that name that the arm does not list yet."""
+    for arm in arms:
+        for name in arm.intervention_names:
+            named = [i for i in interventions if i.name == one_line(name) and arm.label not in i.arm_group_labels]
+            if named:
+                named[0].arm_group_labels.append(arm.label)
 
 
 def _arm_starts(names: list[str], fits: list[bool]) -> set[int]:
@@ -153,7 +166,7 @@ def _arm_starts(names: list[str], fits: list[bool]) -> set[int]:
 def _read_eligibility(study: Study, lines: list[str]) -> None:
     criteria, values = split_tail(lines, ELIGIBILITY_SLOTS)
     eligibility = study.eligibility
-    eligibility.criteria = "\n".join(criteria) or None
+    eligibility.criteria = plain("\n".join(criteria)) or None
     eligibility.minimum_age = _first(values, "minimum_age")
     eligibility.maximum_age = _first(values, "maximum_age")
     eligibility.sex = _first(values, "sex")

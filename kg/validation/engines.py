@@ -32,7 +32,8 @@ def new_validator(engine: str = DEFAULT_ENGINE, shapes: Iterable[str | Path] | N
 
 def validate_path(path: str, out_dir: str | None = None, engine: str = DEFAULT_ENGINE) -> int:
     """``trialkg validate PATH``: validate a release or an RDF file, print the report, write it to
-    ``out_dir`` (text, Turtle, HTML) if given. Exit code as pySHACL's: 0 conforms, 1 does not, 2 error."""
+    ``out_dir`` (text, Turtle, HTML) if given. Exit code: 0 no Violation (warnings allowed), 1 a
+    Violation, 2 error. The Turtle report's ``sh:conforms`` is SHACL's: false with warnings too."""
     try:
         dump = dump_of(Path(path))
         report = new_validator(engine).validate_store(load(dump))

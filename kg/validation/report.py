@@ -85,15 +85,16 @@ def _result_iri(result: Result) -> rdflib.URIRef:
 
 
 def report_graph(report: Report) -> rdflib.Graph:
-    """The report as a SHACL ``sh:ValidationReport`` graph (``sh:conforms``: no Violation, as
-    pySHACL's ``allow_warnings``). Nodes have IRIs made from their content, so output is stable."""
+    """The report as a SHACL ``sh:ValidationReport`` graph, with ``sh:conforms`` as SHACL has it: false
+    whenever there is a result, warnings included (the text and HTML reports, and the exit code, give
+    trialkg's verdict: no Violation). Nodes have IRIs made from their content, so output is stable."""
     sh = rdflib.Namespace(SH)
     graph = rdflib.Graph()
     for prefix, namespace in {**_PREFIXES, "sh": SH}.items():
         graph.bind(prefix, namespace)
     node = rdflib.URIRef("urn:trialkg:validation-report")
     graph.add((node, rdflib.RDF.type, sh.ValidationReport))
-    graph.add((node, sh.conforms, rdflib.Literal(report.conforms)))
+    graph.add((node, sh.conforms, rdflib.Literal(report.shacl_conforms)))
     for result in report:
         r = _result_iri(result)
         graph.add((node, sh.result, r))

@@ -46,8 +46,16 @@ class Report:
 
     @property
     def conforms(self) -> bool:
-        """True when there is no Violation; warnings are allowed (pySHACL's ``allow_warnings``)."""
+        """trialkg's verdict: True when there is no Violation; warnings are allowed (pySHACL's
+        ``allow_warnings``). It decides what is quarantined and the exit code of ``trialkg validate``;
+        it is not the report's ``sh:conforms`` (:attr:`shacl_conforms`)."""
         return not any(r.severity == "Violation" for r in self.results)
+
+    @property
+    def shacl_conforms(self) -> bool:
+        """``sh:conforms`` as SHACL defines it (section 3.6): True only when there is no result at all, of
+        any severity; a Warning or an Info makes it False."""
+        return not self.results
 
     def merge(self, other: Report) -> Report:
         """Add the results of ``other`` (another batch) to this report, and return it."""

@@ -74,8 +74,8 @@ def test_a_placeholder_site_keeps_its_name_and_place_but_links_no_organisation()
     t = Mapper().map(study)
     sites = [f"https://w3id.org/trialkg/trial/NCT00000009/site/{i}" for i in (1, 2, 3)]
     facility = {(x.subject.value, x.object.value) for x in t.own if x.predicate.value.endswith("#facility")}
-    assert facility == {(sites[2], "https://w3id.org/trialkg/org/leiden-university-medical-center")}
+    assert facility == {(sites[2], "https://w3id.org/trialkg/org/leiden-university-medical-center--nl")}
     names = {(x.subject.value, x.object.value) for x in t.own if x.predicate.value == "https://schema.org/name"}
     assert {(sites[0], "Research Site"), (sites[1], "Research Site")} <= names
     orgs = {x.subject.value for x in t.shared if x.object.value == "https://schema.org/Organization"}
-    assert orgs == {"https://w3id.org/trialkg/org/leiden-university-medical-center"}
+    assert orgs == {"https://w3id.org/trialkg/org/leiden-university-medical-center--nl"}

@@ -45,9 +45,9 @@ def test_every_layout_gives_the_local_answers_with_and_without_union_default_gra
     for union in (False, True):
         server = oxigraph(union=union)
         report = server.loader(target, method=method, chunk=100).load(known)
-        assert report.found == report.expected == triples == 622
+        assert report.found == report.expected == triples == 723
         assert report.method == ("Graph Store Protocol" if method == "gsp" else "SPARQL Update")
-        assert report.requests >= 622 // 100  # chunked
+        assert report.requests >= 723 // 100  # chunked
         source = server.source(target)
         for name, canned in q.canned().items():
             assert q.run(source, canned, example_params(name)) == expected[name], (name, layout, union)
@@ -67,17 +67,17 @@ def test_the_cli_loads_replaces_and_reports_a_mismatch(oxigraph: Factory, known:
     runner = CliRunner()
     done = runner.invoke(main, ["load", str(known), "--endpoint", server.url, "--quiet"])
     assert done.exit_code == 0, done.output
-    assert "verified       622 triples in the store, 622 in void.ttl: ok" in done.output
+    assert "verified       723 triples in the store, 723 in void.ttl: ok" in done.output
     # loading again adds nothing (sets of triples)
     assert runner.invoke(main, ["load", str(known), "--endpoint", server.url + "/query", "--quiet"]).exit_code == 0
     server.loader().client.update(server.url + "/update", "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }")
     done = runner.invoke(main, ["load", str(known), "--endpoint", server.url, "--quiet"])
     assert done.exit_code == 2
-    assert "verification failed: the store holds 623 triples in the default graph, the release 622" in done.output
+    assert "verification failed: the store holds 724 triples in the default graph, the release 723" in done.output
     assert "--replace" in done.output
     done = runner.invoke(main, ["load", str(known), "--endpoint", server.url, "--quiet", "--replace"])
     assert done.exit_code == 0, done.output
-    assert len(server.quads()) == 622
+    assert len(server.quads()) == 723
 
 
 def test_replace_in_the_per_study_layout_clears_only_the_release_graphs(oxigraph: Factory, known: Path) -> None:
@@ -88,10 +88,10 @@ def test_replace_in_the_per_study_layout_clears_only_the_release_graphs(oxigraph
         "INSERT DATA { GRAPH <https://w3id.org/trialkg/trial/NCT09999999> { <urn:x:a> <urn:x:b> <urn:x:c> } "
         "GRAPH <urn:x:other> { <urn:x:a> <urn:x:b> <urn:x:d> } }",
     )
-    with pytest.raises(LoadError, match="holds 623 triples"):
+    with pytest.raises(LoadError, match="holds 724 triples"):
         loader.load(known)  # a study graph that is not in the release
     report = loader.load(known, replace=True)
-    assert report.found == 622
+    assert report.found == 723
     assert ("urn:x:other", "<urn:x:a> <urn:x:b> <urn:x:d> .") in server.quads()  # not ours: left alone
 
 
@@ -102,11 +102,11 @@ def test_without_a_graph_store_service_it_falls_back_to_sparql_update(oxigraph: 
     done = runner.invoke(main, args)
     assert done.exit_code == 0, done.output
     assert "through SPARQL Update" in done.output and "no graph store service here (404)" in done.output
-    assert len(server.quads()) == 622
+    assert len(server.quads()) == 723
     server.loader().client.update(server.url + "/update", "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }")
     done = runner.invoke(main, [*args, "--replace"])  # cleared through SPARQL Update
     assert done.exit_code == 0, done.output
-    assert len(server.quads()) == 622
+    assert len(server.quads()) == 723
     done = runner.invoke(main, [*args, "--method", "gsp"])
     assert done.exit_code == 2 and "no graph store service here (404)" in done.output
 

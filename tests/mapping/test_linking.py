@@ -119,7 +119,7 @@ def test_organisations_merge_and_link_to_ror(corpus: Path) -> None:
         locations=[Location("Leiden University Medical Centre (LUMC)", city="Leiden", country="Netherlands")],
     )
     t = Mapper(lexicon=lex).map(st)
-    org = "https://w3id.org/trialkg/org/leiden-university-medical-center"
+    org = "https://w3id.org/trialkg/org/leiden-university-medical-center--nl"  # the sponsor's ROR entry is Dutch
     assert _objects(t.own, None, "https://w3id.org/trialkg/ontology#facility") == {org}
     assert _objects(t.own, None, "https://w3id.org/trialkg/ontology#leadSponsor") == {org}
     assert _objects(t.shared, org, "https://schema.org/sameAs") == {"https://ror.org/05xvt9f17"}

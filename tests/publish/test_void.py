@@ -37,7 +37,8 @@ def test_statistics_equal_counts_by_sparql_over_the_dump(small_release: tuple[Pa
     assert expected["triples"] == summary.triples
     links = expected["links"]
     assert links["pubmed"] == 3 and links["mesh"] >= 9  # type: ignore[index]
-    assert links["ror"] == 0  # type: ignore[index]  # built with no ROR lexicon: no organisation is linked to ROR
+    assert links["identifiers-org"] == links["bio2rdf"] == summary.published  # type: ignore[index]
+    assert "ror" not in links  # type: ignore[operator]  # built with no ROR lexicon: no link, no link set
     dumps = distributions(void)
     assert set(dumps) == {layout.NTRIPLES, layout.NQUADS, layout.TURTLE, layout.JSONLD}
     for node in dumps.values():
@@ -55,7 +56,8 @@ def test_every_dump_is_a_distribution_with_size_checksum_and_media_type(
         path = release / name
         url = void.value(node, DCAT.downloadURL)
         assert url == URIRef(path.resolve().as_uri())  # relative to void.ttl: the file beside it
-        assert (node, VOID.dataDump, url) in void and (version, VOID.dataDump, url) in void
+        assert (node, VOID.dataDump, url) in void
+        assert (version, VOID.dataDump, None) not in void  # HCLS: MUST NOT on a version, the distributions have it
         assert (version, DCAT.distribution, node) in void
         assert int(void.value(node, DCAT.byteSize)) == path.stat().st_size  # type: ignore[arg-type]
         checksum = void.value(node, SPDX.checksum)
@@ -100,11 +102,12 @@ def test_endpoint_and_download_url_when_given(tmp_path: Path) -> None:
         publisher="Example Org",
     )
     void = load_void(tmp_path / "rel")
-    version = URIRef(f"{BASE}dataset/2024.1")
-    assert (version, VOID.sparqlEndpoint, URIRef("https://example.org/sparql")) in void
+    version, endpoint = URIRef(f"{BASE}dataset/2024.1"), URIRef("https://example.org/sparql")
+    assert (URIRef(f"{BASE}dataset"), VOID.sparqlEndpoint, endpoint) in void  # HCLS: SHOULD on the summary
+    assert (version, VOID.sparqlEndpoint, endpoint) in void  # the endpoint serves this version
     for name, node in distributions(void).items():
         assert void.value(node, DCAT.downloadURL) == URIRef(f"https://example.org/trialkg/latest/{name}")
-        assert (node, VOID.sparqlEndpoint, URIRef("https://example.org/sparql")) in void
+        assert (node, VOID.sparqlEndpoint, None) not in void  # HCLS: SHOULD NOT on a distribution, a file
     assert (None, rdflib.FOAF.name, rdflib.Literal("Example Org")) in void
 
 

@@ -18,10 +18,13 @@ DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 PAV = rdflib.Namespace("http://purl.org/pav/")
 DCTYPES = rdflib.Namespace("http://purl.org/dc/dcmitype/")
+#: The datasets a release links to, by their namespace as written here (not taken from kg).
 LINK_TARGETS = {
     "http://id.nlm.nih.gov/mesh/": "mesh",
     "https://ror.org/": "ror",
     "https://pubmed.ncbi.nlm.nih.gov/": "pubmed",
+    "https://identifiers.org/clinicaltrials:": "identifiers-org",
+    "http://bio2rdf.org/clinicaltrials:": "bio2rdf",
 }
 
 
@@ -50,6 +53,7 @@ def sparql_counts(store: ox.Store) -> dict[str, object]:
         links[key] = value(
             f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{namespace}")) }}'
         )
+    links = {key: n for key, n in links.items() if n}  # a dataset with no link has no link set
     return {
         "triples": value("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"),
         "subjects": value("SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }"),
@@ -74,10 +78,13 @@ def void_counts(void: rdflib.Graph, distribution: URIRef) -> dict[str, object]:
         str(void.value(part, VOID.property)): number(part, VOID.triples)
         for part in void.objects(distribution, VOID.propertyPartition)
     }
-    links = {}
+    links: dict[str, int] = {}
     for linkset in void.objects(distribution, VOID.subset):
         if (linkset, RDF.type, VOID.Linkset) in void:
-            links[LINK_TARGETS[str(void.value(linkset, VOID.objectsTarget))]] = number(linkset, VOID.triples)
+            assert void.value(linkset, VOID.subjectsTarget) == distribution, linkset  # a subset of this dump
+            key = LINK_TARGETS[str(void.value(linkset, VOID.objectsTarget))]
+            assert key not in links, (key, linkset)  # one link set per linked dataset
+            links[key] = number(linkset, VOID.triples)
     return {
         "triples": number(distribution, VOID.triples),
         "subjects": number(distribution, VOID.distinctSubjects),

@@ -58,8 +58,8 @@ def test_groups_link_to_arms_and_measures_to_planned_outcomes() -> None:
     s1, _, _, s4 = records()
     g1 = _graph(mapper, _study(s1))
     arm = {a.value for p, a in g1[T + "NCT00000011"] if p == TKG.arm.value}
-    aspirin = next(a for a in arm if (RDFS.label.value, ox.Literal("Aspirin")) in g1[a])
-    placebo = next(a for a in arm if (RDFS.label.value, ox.Literal("Placebo")) in g1[a])
+    aspirin = next(a for a in arm if (RDFS.label.value, ox.Literal("Aspirin", language="en")) in g1[a])
+    placebo = next(a for a in arm if (RDFS.label.value, ox.Literal("Placebo", language="en")) in g1[a])
     events = T + "NCT00000011/results/adverse-events/group/"
     assert (TKG.reportsOnArm.value, ox.NamedNode(aspirin)) in g1[events + "EG000"]
     assert (TKG.reportsOnArm.value, ox.NamedNode(placebo)) in g1[events + "EG001"]
@@ -124,8 +124,8 @@ def test_a_real_json_record_read_back(corpus: Path) -> None:
             counts = {f"{node}/{s['groupId']}" for s in event["stats"]}
             want = {
                 (RDF.type.value, TKG.AdverseEvent),
-                (TKG.term.value, ox.Literal(event["term"])),
-                (TKG.organSystem.value, ox.Literal(event["organSystem"])),
+                (TKG.term.value, ox.Literal(event["term"], language="en")),
+                (TKG.organSystem.value, ox.Literal(event["organSystem"], language="en")),
                 (
                     TKG.assessmentType.value,
                     ox.NamedNode(f"https://w3id.org/trialkg/vocab/assessment-type/{event['assessmentType']}"),
@@ -142,7 +142,7 @@ def test_a_real_json_record_read_back(corpus: Path) -> None:
     for g in module["eventGroups"]:
         node = graph[f"{ae}/group/{g['id']}"]
         assert (DCTERMS.identifier.value, ox.Literal(g["id"])) in node
-        assert (RDFS.label.value, ox.Literal(g["title"])) in node
+        assert (RDFS.label.value, ox.Literal(g["title"], language="en")) in node
         assert (TKG.seriousAffected.value, ox.Literal(str(g["seriousNumAffected"]), datatype=XSD.integer)) in node
 
 
@@ -154,13 +154,13 @@ def test_a_real_xml_record_read_back(corpus: Path) -> None:
     flow = f"{T}NCT00461812/results/flow"
     for i, period in enumerate(root.findall("clinical_results/participant_flow/period_list/period"), 1):
         p = f"{flow}/period/{i}"
-        assert (DCTERMS.title.value, ox.Literal(_one(period.findtext("title")))) in graph[p]
+        assert (DCTERMS.title.value, ox.Literal(_one(period.findtext("title")), language="en")) in graph[p]
         for j, milestone in enumerate(period.findall("milestone_list/milestone"), 1):
             m = f"{p}/milestone/{j}"
             counts = milestone.findall("participants_list/participants")
             assert graph[m] == {
                 (RDF.type.value, TKG.Milestone),
-                (TKG.milestoneType.value, ox.Literal(_one(milestone.findtext("title")))),
+                (TKG.milestoneType.value, ox.Literal(_one(milestone.findtext("title")), language="en")),
                 *((TKG.perGroup.value, ox.NamedNode(f"{m}/{c.get('group_id')}")) for c in counts),
             }
             for c in counts:

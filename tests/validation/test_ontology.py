@@ -54,7 +54,7 @@ def test_ontology_metadata(onto: rdflib.Graph) -> None:
     assert (iri, RDF.type, OWL.Ontology) in onto
     assert onto.value(iri, OWL.versionIRI) == URIRef("https://w3id.org/trialkg/ontology/0.1.0")
     assert str(onto.value(iri, OWL.versionInfo)) == "0.1.0"
-    assert onto.value(iri, DCTERMS.license) == URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
+    assert onto.value(iri, DCTERMS.license) == URIRef("https://creativecommons.org/publicdomain/zero/1.0/")
     assert str(onto.value(iri, DCTERMS.creator)) == "trialkg contributors"
     assert onto.value(iri, DCTERMS.title) and onto.value(iri, DCTERMS.description)
 

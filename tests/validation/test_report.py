@@ -71,6 +71,15 @@ def test_turtle_report_is_a_shacl_validation_report_and_stable() -> None:
     assert (None, SH.conforms, rdflib.Literal(True)) in conforming
 
 
+def test_sh_conforms_is_false_with_warnings_alone_as_shacl_has_it() -> None:
+    """SHACL 3.6: ``sh:conforms`` is true only with no result at all; trialkg's verdict allows warnings."""
+    warnings = Report({r for r in report() if r.severity == "Warning"})
+    graph = rdflib.Graph().parse(data=turtle_report(warnings), format="turtle")
+    assert (None, SH.conforms, rdflib.Literal(False)) in graph
+    assert warnings.conforms and not warnings.shacl_conforms
+    assert text_report(warnings).startswith("The data conforms to the trialkg shapes: 0 violations, 1 warning.")
+
+
 def test_html_report_is_standalone_and_escaped() -> None:
     page = Page(html_report(report()))
     assert page.doctype is not None and page.doctype.lower() == "doctype html"
