@@ -13,7 +13,11 @@ the per-study layout needs): Oxigraph takes a ``union-default-graph`` parameter,
 
 Some stores cannot take a SPARQL Update request of any size: Virtuoso's parser gives up ("memory
 exhausted") at about 5,000 triples in one ``INSERT DATA``/``DELETE DATA``, so its preset caps the triples
-per update request (its graph store service takes chunks of any size).
+per update request (its graph store service takes chunks of any size). Virtuoso 7 also refuses an
+``xsd:duration`` literal in ``INSERT DATA``/``DELETE DATA`` ("can not be created from SQL value of type
+INTEGER"; it keeps durations as numbers, openlink/virtuoso-opensource#936), so its preset names that
+datatype in ``strdt``: such triples are written with the literal made by ``STRDT`` in a ``WHERE`` clause
+(:func:`kg.load.protocol.strdt_updates`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from kg.errors import LoadError
+from kg.mapping.namespaces import XSD
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class Preset:
     default_graph: bool = True
     #: the most triples one SPARQL Update request may carry (None: no limit but --chunk)
     update_limit: int | None = None
+    #: datatypes whose literals the store refuses in INSERT DATA/DELETE DATA (written through STRDT instead)
+    strdt: tuple[str, ...] = ()
     aliases: tuple[str, ...] = field(default=())  # other paths of the query service, stripped to find the base
 
 
@@ -59,7 +66,13 @@ PRESETS: dict[str, Preset] = {
     # Virtuoso, base http://host:8890: /sparql; writes need the authenticated services (digest); its
     # SPARQL parser fails on an update of more than about 5,000 triples (7.2.5: 4,990 short ones)
     "virtuoso": Preset(
-        "virtuoso", "/sparql", "/sparql-auth", "/sparql-graph-crud-auth", default_graph=False, update_limit=1_000
+        "virtuoso",
+        "/sparql",
+        "/sparql-auth",
+        "/sparql-graph-crud-auth",
+        default_graph=False,
+        update_limit=1_000,
+        strdt=(XSD.duration.value,),
     ),
     # QLever: one URL for queries and (with an access token) updates; no graph store service
     "qlever": Preset("qlever", "", "", None),
@@ -82,6 +95,7 @@ class Endpoints:
     union: tuple[tuple[str, str], ...]
     default_graph: bool
     update_limit: int | None = None
+    strdt: tuple[str, ...] = ()
 
 
 def detect(url: str) -> str:
@@ -120,4 +134,5 @@ def resolve(url: str, store: str | None = None, update_url: str | None = None, g
         union=preset.union,
         default_graph=preset.default_graph,
         update_limit=preset.update_limit,
+        strdt=preset.strdt,
     )

@@ -35,7 +35,17 @@ from tqdm import tqdm
 from kg.errors import LoadError, QueryError
 from kg.failures import unreadable
 from kg.iris import Iris
-from kg.load.protocol import NQUADS, NTRIPLES, Client, NoGraphStore, chunks, data_block, triple_of
+from kg.load.protocol import (
+    NQUADS,
+    NTRIPLES,
+    Client,
+    NoGraphStore,
+    chunks,
+    data_block,
+    split_datatypes,
+    strdt_updates,
+    triple_of,
+)
 from kg.publish import release as layout
 from kg.remote import RemoteEndpoint
 from kg.stores import Endpoints
@@ -298,9 +308,13 @@ class Loader:
         if self.endpoints.update is None:
             raise LoadError(f"{why or verb}: needs a SPARQL Update service; give --update-url")
         drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" if g else "DROP SILENT DEFAULT ;\n" for g in drop)
+        blocks, typed = split_datatypes(blocks, self.endpoints.strdt)
         for piece in _pieces(blocks, self.update_chunk):
             body = "\n".join(data_block(lines, graph) for graph, lines in piece)
             self.client.update(self.endpoints.update, f"{drops}{verb} {{\n{body}\n}}")
+            drops = ""
+        for operations in chunks(strdt_updates(verb, typed), 100):  # after the data: a DELETE is by pattern
+            self.client.update(self.endpoints.update, drops + " ;\n".join(operations))
             drops = ""
 
     # -- bookkeeping ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import httpx
+import pyoxigraph as ox
 
 from kg.errors import LoadError
 from kg.transport import ENV_PASSWORD, ENV_TOKEN, ENV_USER, TIMEOUT, TRANSIENT, Auth, Retry, with_retries
@@ -140,3 +141,30 @@ def data_block(lines: Iterable[str], graph: str | None) -> str:
     """N-Triples lines as the body of ``INSERT DATA``/``DELETE DATA`` (in ``GRAPH <graph>`` if given)."""
     body = "\n".join(lines)
     return f"GRAPH <{graph}> {{\n{body}\n}}" if graph else body
+
+
+Blocks = list[tuple[str | None, list[str]]]  # (graph IRI or None for the default graph, N-Triples lines)
+
+
+def split_datatypes(blocks: Blocks, datatypes: tuple[str, ...]) -> tuple[Blocks, Blocks]:
+    """``blocks`` as (the triples without, the triples with a literal object of one of ``datatypes``)."""
+    endings = tuple(f"^^<{d}> ." for d in datatypes)
+    plain = [(graph, [line for line in lines if not line.endswith(endings)]) for graph, lines in blocks]
+    typed = [(graph, [line for line in lines if line.endswith(endings)]) for graph, lines in blocks]
+    return plain, [(graph, lines) for graph, lines in typed if lines]
+
+
+def strdt_updates(verb: str, blocks: Blocks) -> Iterator[str]:
+    """Update operations for triples whose literal the store refuses as data (:attr:`kg.stores.Preset.strdt`):
+    an INSERT makes the literal with ``STRDT``; a DELETE removes the subject's values of the literal's
+    datatype for the predicate (trialkg publishes one of them per subject and predicate)."""
+    for graph, lines in blocks:
+        for triple in ox.parse("\n".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES):
+            term = triple.object
+            assert isinstance(term, ox.Literal)
+            pattern = f"{triple.subject} {triple.predicate} ?o"
+            where = f"GRAPH <{graph}> {{ {pattern} }}" if graph else pattern
+            if verb == "INSERT DATA":
+                yield f"INSERT {{ {where} }} WHERE {{ BIND(STRDT({ox.Literal(term.value)}, {term.datatype}) AS ?o) }}"
+            else:
+                yield f"DELETE {{ {where} }} WHERE {{ {where} FILTER(DATATYPE(?o) = {term.datatype}) }}"

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
+import pyoxigraph as ox
 import pytest
 
 from kg.errors import LoadError, QueryError
-from kg.load.protocol import Client, chunks, data_block, triple_of
+from kg.load.protocol import Client, chunks, data_block, split_datatypes, strdt_updates, triple_of
 from kg.remote import RemoteEndpoint
 from kg.stores import resolve
 from kg.transport import ENV_PASSWORD, ENV_TOKEN, ENV_USER, Auth, Retry
@@ -153,3 +154,28 @@ def test_chunks_quads_and_data_blocks() -> None:
     assert triple_of(quad) == ("urn:g", '<urn:s> <urn:p> "a <b> c" .')
     assert data_block(["<urn:s> <urn:p> <urn:o> ."], "urn:g") == "GRAPH <urn:g> {\n<urn:s> <urn:p> <urn:o> .\n}"
     assert data_block(["<urn:s> <urn:p> <urn:o> ."], None) == "<urn:s> <urn:p> <urn:o> ."
+
+
+DURATION = "http://www.w3.org/2001/XMLSchema#duration"
+
+
+@pytest.mark.parametrize("graph", ["https://example.org/g", None])
+def test_literals_a_store_refuses_as_data_are_written_through_strdt(graph: str | None) -> None:
+    """Virtuoso's preset (kg.stores): the typed triples go by pattern; run here on an embedded store."""
+    lines = [
+        f'<https://example.org/e1> <https://example.org/min> "P18Y"^^<{DURATION}> .',
+        '<https://example.org/e1> <https://example.org/text> "18 Years" .',
+        f'<https://example.org/e2> <https://example.org/min> "P14D"^^<{DURATION}> .',
+    ]
+    plain, typed = split_datatypes([(graph, lines)], (DURATION,))
+    assert plain == [(graph, [lines[1]])] and typed == [(graph, [lines[0], lines[2]])]
+    store = ox.Store()
+    store.update(" ;\n".join(strdt_updates("INSERT DATA", typed)))
+    name = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    want = {t.triple for t in ox.parse("\n".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES)}
+    assert {q.triple for q in store.quads_for_pattern(None, None, None, name)} == {
+        w for w in want if w.object.value != "18 Years"
+    }
+    store.add(ox.Quad(*ox.parse(lines[1].encode(), format=ox.RdfFormat.N_TRIPLES).__next__().triple, name))
+    store.update(" ;\n".join(strdt_updates("DELETE DATA", [(graph, [lines[0]])])))
+    assert {str(q.triple) for q in store.quads_for_pattern(None, None, None, name)} == {lines[1][:-2], lines[2][:-2]}
