@@ -3,7 +3,7 @@
 in-memory SPARQL engine on the same triples (the release's trialkg.nt.gz), as a ratio rdflib / store.
 
     .venv/bin/python bench/bench_queries.py [--release DIR | --corpus DIR] [--runs 20] [--rdflib-runs 3]
-                                            [--rdflib-cap 30] [--store-cap 60] [--json OUT]
+                                            [--rdflib-cap 30] [--store-cap 60] [--no-rdflib] [--json OUT]
 
 Each query runs in a forked child (which opens the store, or shares rdflib's loaded graph), so that a
 run can be stopped. rdflib is very slow on some of these queries (nested aggregates over half a
@@ -11,7 +11,10 @@ million triples), so its work is capped: at most --rdflib-runs runs, and a run l
 --rdflib-cap seconds is killed; such a query is reported as "> cap" and its ratio as a lower bound
 (">"). A query that exceeds --store-cap on the store is reported and left out (it is not run on rdflib).
 Latency is the time to evaluate the query and read every row; the store gets one warm-up run first.
-Without --release, a release of the JSON corpus is built first (without SHACL validation).
+Without --release, a release of the JSON corpus is built first (without SHACL validation). A query with a
+``batch`` header (trial-summary) is also measured as `trialkg query` runs it, streamed batch by batch of
+studies (:func:`kg.query.stream`): the time to its first row and to its last. --no-rdflib measures the
+store alone (a release too big for rdflib's memory, e.g. bench_scale's 100k).
 """
 
 from __future__ import annotations
@@ -122,6 +125,7 @@ def main() -> None:
     parser.add_argument("--rdflib-runs", type=int, default=3, help="timed runs per query on rdflib at most")
     parser.add_argument("--rdflib-cap", type=float, default=30.0, help="seconds an rdflib run may take")
     parser.add_argument("--store-cap", type=float, default=60.0, help="seconds a run on the store may take")
+    parser.add_argument("--no-rdflib", action="store_true", help="measure the embedded store only")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
 
@@ -140,6 +144,16 @@ def main() -> None:
         flush=True,
     )
     ox_figures = _measure("store", _store_engine(str(release)), texts, args.runs, 1, args.store_cap)
+    streamed = {name: _streamed(release, c) for name, c in canned if c.batch}
+    if args.no_rdflib:
+        print(f"\n{'query':32} {'rows':>6} {'store p50':>10} {'p95':>10}")
+        report = [_row(n, ox_figures[n], None, args.rdflib_cap, rdflib=False) for n in texts]
+        _print_streamed(streamed)
+        if args.json:
+            Path(args.json).write_text(
+                json.dumps({"triples": triples, "queries": report, "streamed": streamed}, indent=1)
+            )
+        return
     started = time.perf_counter()
     graph = _load_rdflib(release / "trialkg.nt.gz")
     print(
@@ -151,6 +165,7 @@ def main() -> None:
     rdf_figures = _measure("rdflib", _rdflib_engine(graph), runnable, args.rdflib_runs, 0, args.rdflib_cap)
     print(f"\n{'query':32} {'rows':>6} {'store p50':>10} {'p95':>10} {'rdflib p50':>11} {'p95':>10} {'ratio':>7}")
     report = [_row(n, ox_figures[n], rdf_figures.get(n), args.rdflib_cap) for n in texts]
+    _print_streamed(streamed)
     ratios = [r["ratio_p50"] for r in report if r["ratio_p50"] is not None]
     geo = math.exp(statistics.mean(math.log(r) for r in ratios))
     capped = sum(1 for r in report if r["rdflib_capped"])
@@ -159,15 +174,39 @@ def main() -> None:
         f"{f' (a lower bound: {capped} of them hit the {args.rdflib_cap:g} s cap on rdflib)' if capped else ''}"
     )
     if args.json:
-        Path(args.json).write_text(json.dumps({"triples": triples, "queries": report, "geomean_ratio": geo}, indent=1))
+        figures = {"triples": triples, "queries": report, "streamed": streamed, "geomean_ratio": geo}
+        Path(args.json).write_text(json.dumps(figures, indent=1))
+
+
+def _streamed(release: Path, query: q.CannedQuery, runs: int = 3) -> dict[str, float]:
+    """Seconds to the first row and to the last of ``query`` streamed as `trialkg query` runs it (p50)."""
+    first, last = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        _, rows = q.stream(q.open_store(str(release)), query)
+        for index, _row in enumerate(rows):
+            if index == 0:
+                first.append(time.perf_counter() - started)
+        last.append(time.perf_counter() - started)
+    return {"first_row_p50": statistics.median(first), "all_rows_p50": statistics.median(last)}
+
+
+def _print_streamed(streamed: dict[str, dict[str, float]]) -> None:
+    for name, figures in streamed.items():
+        print(
+            f"{name} streamed by batches of studies: first row {_ms(figures['first_row_p50'])}, "
+            f"all rows {_ms(figures['all_rows_p50'])} (p50)"
+        )
 
 
 def _ms(seconds: float | None) -> str:
     return "> cap" if seconds is None else f"{seconds * 1000:.1f}ms" if seconds < 1 else f"{seconds:.2f}s"
 
 
-def _row(name: str, ox_fig: dict[str, Any], rd: dict[str, Any] | None, rdflib_cap: float) -> dict[str, Any]:
-    """One line of the table, printed, and its figures."""
+def _row(
+    name: str, ox_fig: dict[str, Any], rd: dict[str, Any] | None, rdflib_cap: float, rdflib: bool = True
+) -> dict[str, Any]:
+    """One line of the table, printed, and its figures (the store's alone without ``rdflib``)."""
     o50 = o95 = r50 = r95 = ratio = None
     if not ox_fig["capped"]:
         o50, o95 = statistics.median(ox_fig["times"]), _percentile(ox_fig["times"], 95)
@@ -179,6 +218,15 @@ def _row(name: str, ox_fig: dict[str, Any], rd: dict[str, Any] | None, rdflib_ca
     shown = "n/a" if ratio is None else f"{'>' if r50 is None else ''}{ratio:.0f}x"
     rows = ox_fig["rows"] if ox_fig["rows"] is not None else "?"
     differ = rd["rows"] is not None and rd["rows"] != ox_fig["rows"]
+    if not rdflib:
+        print(f"{name:32} {rows:>6} {_ms(o50):>10} {_ms(o95):>10}")
+        return {
+            "query": name,
+            "rows": ox_fig["rows"],
+            "store_p50": o50,
+            "store_p95": o95,
+            "store_capped": ox_fig["capped"],
+        }
     print(
         f"{name:32} {rows:>6} {_ms(o50):>10} {_ms(o95):>10} {_ms(r50):>11} {_ms(r95):>10} {shown:>7}"
         f"{'  (rdflib rows: ' + str(rd['rows']) + ')' if differ else ''}"

@@ -250,8 +250,8 @@ def query(
         raise QueryError("--store, --graph, --per-study and credentials go with --endpoint, not --data")
     canned = q.resolve(name_or_file)
     source = q.open_source(data, endpoint, **remote) if endpoint else q.open_source(data, allow_service=allow_service)
-    columns, rows = q.run(source, canned, values)
-    click.echo(q.FORMATTERS[fmt](columns, rows), nl=False)
+    columns, rows = q.stream(source, canned, values)  # CSV and TSV rows are written as they come
+    q.write(fmt, columns, rows, sys.stdout)
 
 
 @main.command()

@@ -5,6 +5,12 @@ A canned query is a ``queries/NAME.rq`` file whose header comments declare it as
     # title: Trial summary
     # description: One row per study ...
     # param: country string  Country name as the registry writes it
+    # batch: 500
+
+A query with a ``batch`` header is about studies (its ``?study``) and may be evaluated for that many
+studies at a time (:func:`stream`): every ``WHERE`` group of it is restricted to the batch by a ``VALUES``
+clause, the batches taken in NCT id order, so its first rows come at once on a release of any size and
+the rows are those of the whole query when it is ordered by NCT id (``trial-summary``).
 
 Parameters are bound as RDF terms, never pasted into the text: each value becomes a typed term
 (pyoxigraph escapes it) and the query gets a ``VALUES`` clause of those terms (see :func:`prepared`),
@@ -18,10 +24,10 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 import pyoxigraph as ox
 
@@ -49,9 +55,10 @@ class CannedQuery:
     description: str
     text: str
     params: list[Param] = field(default_factory=list)
+    batch: int = 0  # studies per evaluation (0: the query is evaluated whole)
 
 
-_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|description|param|batch):\s*(.*)$")
 
 
 def load_query(path: Path) -> CannedQuery:
@@ -73,7 +80,10 @@ def load_query(path: Path) -> CannedQuery:
             params.append(Param(name, kind, rest[0].strip() if rest else ""))
         else:
             meta[key] = value.strip()
-    return CannedQuery(path.stem, meta["title"], meta["description"], text, params)
+    if not meta.get("batch", "0").isdigit():
+        raise QueryError(f"{path}: batch: {meta['batch']!r} is not a number of studies")
+    batch = int(meta.get("batch", "0"))
+    return CannedQuery(path.stem, meta["title"], meta["description"], text, params, batch)
 
 
 def canned(directory: Path = QUERIES_DIR) -> dict[str, CannedQuery]:
@@ -204,13 +214,51 @@ def run(
     source: ox.Store | Source, query: CannedQuery, values: dict[str, str] | None = None
 ) -> tuple[list[str], list[Row]]:
     """Run a canned SELECT query with its parameters bound; every cell as its lexical form ('' where unbound)."""
-    if isinstance(source, ox.Store):
-        source = LocalStore(source)
+    return _select(LocalStore(source) if isinstance(source, ox.Store) else source, query, prepared(query, values))
+
+
+def _select(source: Source, query: CannedQuery, text: str) -> tuple[list[str], list[Row]]:
     try:
-        return source.select(prepared(query, values))
+        return source.select(text)
     except QueryError as exc:  # named once: a parameter's error may name the query already
         said = str(exc)
         raise QueryError(said if said.startswith(f"{query.name}: ") else f"{query.name}: {said}") from exc
+
+
+_STUDIES = "SELECT ?study WHERE { ?study a <https://w3id.org/trialkg/ontology#ClinicalStudy> }"
+FIRST = 50  # studies in the first batch: the first rows come sooner
+_GROUP = re.compile(r"\bWHERE\s*\{(?!\s*SELECT\b)", re.IGNORECASE)  # a group, not a sub-select's braces
+
+
+def stream(
+    source: ox.Store | Source, query: CannedQuery, values: dict[str, str] | None = None
+) -> tuple[list[str], Iterator[Row]]:
+    """:func:`run`, with the rows as they come: batch by batch of studies where the query has a ``batch``
+    header. The studies are listed first and sorted in Python, by IRI, which is NCT id order (a study's IRI
+    is ``{base}trial/{NCT id}``): no ORDER BY over the whole release."""
+    source = LocalStore(source) if isinstance(source, ox.Store) else source
+    if not query.batch:
+        columns, rows = run(source, query, values)
+        return columns, iter(rows)
+    studies = sorted(row["study"] for row in _select(source, query, _STUDIES)[1])
+    text = prepared(query, values)
+    columns, _ = _select(source, query, restricted(text, []))
+
+    def batches() -> Iterator[Row]:
+        starts = [0, *range(min(FIRST, query.batch), len(studies), query.batch)]
+        for start, end in zip(starts, [*starts[1:], len(studies)], strict=True):
+            yield from _select(source, query, restricted(text, studies[start:end]))[1]
+
+    return columns, batches()
+
+
+def restricted(text: str, studies: list[str]) -> str:
+    """The query with each of its groups (but a sub-select's own braces) opening with ``VALUES ?study``."""
+    clause = "VALUES ?study { " + " ".join(str(ox.NamedNode(iri)) for iri in studies) + " }"
+    code = _without_comments(text)
+    cuts = [m.end() for m in _GROUP.finditer(code)]
+    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    return f"\n  {clause}\n".join(pieces)
 
 
 def _table(columns: list[str], rows: list[Row]) -> str:
@@ -238,6 +286,19 @@ def _delimited(delimiter: str) -> Callable[[list[str], list[Row]], str]:
 
 def _json(columns: list[str], rows: list[Row]) -> str:
     return json.dumps({"columns": columns, "rows": rows}, ensure_ascii=False, indent=1) + "\n"
+
+
+def write(fmt: str, columns: list[str], rows: Iterable[Row], out: IO[str]) -> None:
+    """The rows in the format ``fmt`` on ``out``: CSV and TSV row by row as they come, the others at the end
+    (a table's widths and a JSON document need every row)."""
+    if fmt not in ("csv", "tsv"):
+        out.write(FORMATTERS[fmt](columns, list(rows)))
+        return
+    writer = csv.DictWriter(out, columns, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+        out.flush()
 
 
 #: Output formats of `trialkg query --format`.

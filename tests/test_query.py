@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -135,3 +136,54 @@ def test_an_error_names_the_query_once(tmp_path: Path) -> None:
     with pytest.raises(QueryError) as missing:
         q.run(q.open_store(str(tmp_path / "rel")), q.resolve("interventions-for-condition"))
     assert str(missing.value).count("interventions-for-condition:") == 1, missing.value
+
+
+def test_a_batched_query_streams_the_rows_of_the_whole_query(release: str, tmp_path: Path) -> None:
+    store = q.open_store(release)
+    whole = q.run(store, q.resolve("trial-summary"))
+    one_by_one = dataclasses.replace(q.resolve("trial-summary"), batch=1)
+    columns, rows = q.stream(store, one_by_one)
+    assert not isinstance(rows, list) and (columns, list(rows)) == whole and len(whole[1]) == 2
+    unbatched = (
+        q.load_query(tmp_path / "plain.rq")
+        if (tmp_path / "plain.rq").write_text("SELECT ?s WHERE { ?s ?p ?o }")
+        else None
+    )
+    assert unbatched is not None and unbatched.batch == 0
+    assert sorted(map(str, q.stream(store, unbatched)[1])) == sorted(map(str, q.run(store, unbatched)[1]))
+
+
+def test_restricted_opens_every_group_but_a_sub_select_s_braces() -> None:
+    text = (
+        "SELECT ?study WHERE {\n  ?study ?p ?o\n"
+        "  OPTIONAL { SELECT ?study (COUNT(*) AS ?n) WHERE { SELECT ?study WHERE { ?s ?q ?r } } GROUP BY ?study }\n}"
+    )
+    out = q.restricted(text, ["https://example.org/trial/NCT1"])
+    clause = "VALUES ?study { <https://example.org/trial/NCT1> }"
+    assert out.count(clause) == 2 and "WHERE {\n  " + clause in out and "WHERE { SELECT" in out
+    assert q.restricted(text, []).count("VALUES ?study {  }") == 2
+
+
+def test_a_batch_header_must_be_a_number(tmp_path: Path) -> None:
+    path = tmp_path / "bad.rq"
+    path.write_text("# batch: many\nSELECT ?study WHERE { ?study ?p ?o }\n")
+    with pytest.raises(QueryError, match="is not a number of studies"):
+        q.load_query(path)
+
+
+def test_csv_is_written_row_by_row(release: str) -> None:
+    """CSV and TSV go out as the rows come (the first rows of a big release at once)."""
+    seen: list[int] = []
+
+    class Out(io.StringIO):
+        def flush(self) -> None:
+            seen.append(self.getvalue().count("\n"))
+
+    columns, rows = q.stream(q.open_store(release), dataclasses.replace(q.resolve("trial-summary"), batch=1))
+    out = Out()
+    q.write("csv", columns, rows, out)
+    assert (
+        seen == [2, 3]
+        and list(csv.DictReader(io.StringIO(out.getvalue())))
+        == q.run(q.open_store(release), q.resolve("trial-summary"))[1]
+    )

@@ -460,3 +460,17 @@ def test_seed_row(summary_rows: tuple[list[str], list[Row]], seeds: Path) -> Non
     assert got is not None, f"no row for the seed {SEED_NCT}"
     diff = [f"  {c} / expected {want[c]!r} / got {got[c]!r}" for c in COLUMNS if want[c] != got[c]]
     assert not diff, f"{SEED_NCT} ({seeds / f'{SEED_NCT}.txt'}):\n" + "\n".join(diff)
+
+
+def test_streamed_batch_by_batch_it_gives_the_same_rows(
+    corpus_release: Release, summary_rows: tuple[list[str], list[Row]]
+) -> None:
+    """``trialkg query trial-summary`` evaluates it for 500 studies at a time (its ``batch`` header): the
+    rows are those of the whole query, in the same order."""
+    from kg.query import open_store, resolve, stream
+
+    release, _ = corpus_release
+    query = resolve("trial-summary")
+    assert query.batch == 500 and summary_rows[1] and len(summary_rows[1]) > 2 * query.batch
+    columns, rows = stream(open_store(str(release)), query)
+    assert (columns, list(rows)) == summary_rows
