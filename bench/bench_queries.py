@@ -218,25 +218,22 @@ def _row(
     shown = "n/a" if ratio is None else f"{'>' if r50 is None else ''}{ratio:.0f}x"
     rows = ox_fig["rows"] if ox_fig["rows"] is not None else "?"
     differ = rd["rows"] is not None and rd["rows"] != ox_fig["rows"]
-    if not rdflib:
-        print(f"{name:32} {rows:>6} {_ms(o50):>10} {_ms(o95):>10}")
-        return {
-            "query": name,
-            "rows": ox_fig["rows"],
-            "store_p50": o50,
-            "store_p95": o95,
-            "store_capped": ox_fig["capped"],
-        }
-    print(
-        f"{name:32} {rows:>6} {_ms(o50):>10} {_ms(o95):>10} {_ms(r50):>11} {_ms(r95):>10} {shown:>7}"
-        f"{'  (rdflib rows: ' + str(rd['rows']) + ')' if differ else ''}"
-    )
-    return {
+    store = {
         "query": name,
         "rows": ox_fig["rows"],
         "store_p50": o50,
         "store_p95": o95,
         "store_capped": ox_fig["capped"],
+    }
+    if not rdflib:
+        print(f"{name:32} {rows:>6} {_ms(o50):>10} {_ms(o95):>10}")
+        return store
+    print(
+        f"{name:32} {rows:>6} {_ms(o50):>10} {_ms(o95):>10} {_ms(r50):>11} {_ms(r95):>10} {shown:>7}"
+        f"{'  (rdflib rows: ' + str(rd['rows']) + ')' if differ else ''}"
+    )
+    return {
+        **store,
         "rdflib_p50": r50,
         "rdflib_p95": r95,
         "rdflib_capped": rd["capped"],
