@@ -9,7 +9,9 @@ The spool is kept in the release as ``studies.sqlite``: per published study its 
 mapped), its provenance triples, its shared triples, the content hash of its source record and the
 build activity that converted it. The next build reuses a study's row instead of mapping (and
 validating) it again when the record's content hash is the same and so is the conversion
-(:func:`kg.publish.provenance.fingerprint`).
+(:func:`kg.publish.provenance.fingerprint`). It keeps too the fragments of the dumps (:mod:`kg.publish.fragments`)
+that each published study and each run of shared nodes was written as, which the next build copies when
+it writes the very same chunk.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ import sqlite3
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote
+
+from kg.publish.fragments import Stored
 
 #: When two versions have the same last-update date, the richer format wins.
 FORMAT_RANK = {"api-v2-json": 3, "legacy-xml": 2, "page-text": 1}
@@ -38,6 +43,7 @@ CREATE TABLE IF NOT EXISTS shared (line TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS superseded (nct TEXT, location TEXT, format TEXT, last_update TEXT, winner TEXT);
 CREATE TABLE IF NOT EXISTS activity (iri TEXT PRIMARY KEY, trialkg TEXT, started TEXT, ended TEXT, converted INTEGER);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS fragment (key TEXT PRIMARY KEY, digest TEXT, blob BLOB);
 """
 
 
@@ -71,12 +77,19 @@ class Content:
 
 @dataclass(frozen=True)
 class Spooled:
+    """A study as the spool holds it; its own triples (``packed``) are unpacked only when asked for: a study
+    whose dump fragments are copied needs only their digest (:meth:`kg.publish.fragments.Chunk.of_study`)."""
+
     nct_id: str
     version: Version
-    own: list[str]
+    packed: bytes
     shared: list[str]
     activity: str | None = None
     validated: bool = False
+
+    @cached_property
+    def own(self) -> list[str]:
+        return unpack(self.packed)
 
 
 @dataclass(frozen=True)
@@ -100,7 +113,7 @@ _SPOOLED = "nct, last_update, registry_version, format, location, sha256, own, s
 def _spooled(row: tuple[str, str, str, str, str, str, bytes, bytes, str | None, int]) -> Spooled:
     nct, last_update, registry_version, fmt, location, sha, own, shared, activity, validated = row
     version = Version(last_update, registry_version, fmt, location, sha)
-    return Spooled(nct, version, unpack(own), unpack(shared), activity, bool(validated))
+    return Spooled(nct, version, own, unpack(shared), activity, bool(validated))
 
 
 def pack(lines: list[str]) -> bytes:
@@ -245,6 +258,10 @@ class Spool:
     def meta(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT key, value FROM meta").fetchall())
 
+    def keep_fragments(self, key: str, stored: Stored) -> None:
+        """The fragments a chunk was written as (key: the study's NCT id, or ``shared`` and the digest)."""
+        self.db.execute("INSERT OR REPLACE INTO fragment VALUES (?, ?, ?)", (key, stored.digest, stored.blob))
+
     def finish(self) -> None:
         """Keep only what the release holds, compactly: the published studies and their activities."""
         self.db.execute("DELETE FROM study WHERE published = 0")
@@ -278,6 +295,8 @@ class Previous:
         self.meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
         #: Whether its studies can be reused: they were converted (and validated) as this build would.
         self.reusable = self.meta.get("fingerprint") == fingerprint
+        tables = {name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        self._fragments = "fragment" in tables  # an older trialkg kept none
 
     def lookup(self, nct_id: str, sha256: str) -> Content | None:
         """The published content of this study from a record with this content hash, if reusable."""
@@ -288,6 +307,14 @@ class Previous:
             (nct_id, sha256),
         ).fetchone()
         return Content(row[0], row[1], row[2], bool(row[3])) if row else None
+
+    def fragments(self, key: str) -> Stored | None:
+        """The fragments kept under ``key`` (see :meth:`Spool.keep_fragments`), whatever the conversion: they
+        are copied only for a chunk of the same digest."""
+        if not self._fragments:
+            return None
+        row = self.db.execute("SELECT digest, blob FROM fragment WHERE key = ?", (key,)).fetchone()
+        return Stored(row[0], row[1]) if row else None
 
     def activity(self, iri: str) -> Activity | None:
         row = self.db.execute("SELECT iri, trialkg, started, ended, converted FROM activity WHERE iri = ?", (iri,))
