@@ -31,7 +31,7 @@ from kg.mapping.rdf import Mapper
 from kg.model import Study
 from kg.publish import release as layout
 from kg.publish.checking import default_jobs
-from kg.publish.converting import converted
+from kg.publish.converting import Parsed, Unchanged, converted, unchanged
 from kg.publish.dumps import Dumps
 from kg.publish.finish import Options, describe, write_report
 from kg.publish.fragments import Chunk, run_key, runs
@@ -93,7 +93,7 @@ def build(
         old = _open_previous(previous, print_, summary)
         spool = Spool(work / layout.STUDIES)
         try:
-            records = read(inputs, fmt, limits=limits, strict=strict)
+            records = read(inputs, fmt, limits=limits, strict=strict, known=unchanged(spool, old, fmt, limits))
             jobs = jobs or default_jobs()
             with summary.stage("read and map"):
                 _ingest(records, mapper, lexicons or [], jobs, spool, old, summary, work, progress, strict)
@@ -133,7 +133,7 @@ def _open_previous(previous: str | None, print_: str, summary: BuildSummary) -> 
 
 
 def _ingest(
-    records: Iterable[Study | Rejected],
+    records: Iterable[Parsed],
     mapper: Mapper,
     lexicons: list[str],
     jobs: int,
@@ -144,6 +144,9 @@ def _ingest(
     progress: bool,
     strict: bool = False,
 ) -> None:
+    """Each record into the spool (with the activity that converted it, when reused), or quarantined: an
+    :class:`Unchanged` one (not parsed: its file is as the previous release read it) with the version
+    and content of the previous release's row."""
     known: set[str] = set()
 
     def reuse(record: Study) -> Content | None:
@@ -156,7 +159,7 @@ def _ingest(
         if isinstance(record, Rejected):
             quarantine(summary, work, record.location, record.nct_id, "parse", record.reason, internal=record.internal)
             continue
-        version = version_of(record)
+        version = record.version if isinstance(record, Unchanged) else version_of(record)
         if isinstance(outcome, Exception) or outcome is None:
             if strict:
                 raise outcome or RuntimeError(f"{record.nct_id}: no content")

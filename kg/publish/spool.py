@@ -285,6 +285,21 @@ class Spool:
             return  # closed already
         self.db.close()
 
+    # -- issue 14, helper B: the digest of each input file's bytes, for the next build's unchanged files --
+    _FILES = (
+        "CREATE TABLE IF NOT EXISTS file (location TEXT PRIMARY KEY, digest TEXT) WITHOUT ROWID",
+        "CREATE INDEX IF NOT EXISTS study_location ON study (location)",
+    )
+
+    def put_file(self, location: str, digest: str) -> None:
+        """The file at ``location`` was read with this digest: the next build takes a study read from that
+        file alone without parsing the file again when its digest is the same (:meth:`Previous.unchanged`)."""
+        for statement in self._FILES:
+            self.db.execute(statement)
+        self.db.execute("INSERT OR REPLACE INTO file VALUES (?, ?)", (location, digest))
+
+    # -- end of issue 14, helper B --
+
 
 class Previous:
     """The ``studies.sqlite`` of an earlier release, read-only: what can be reused, and what was there."""
@@ -323,3 +338,27 @@ class Previous:
 
     def close(self) -> None:
         self.db.close()
+
+    # -- issue 14, helper B: unchanged files, taken without parsing them (kg.publish.converting.unchanged) --
+    def unchanged(self, location: str, digest: str) -> tuple[str, Version, Content] | None:
+        """The published study read from the file at ``location`` alone (its record had the file's own
+        location), when the file had this digest then, and its conversion is reusable: (NCT id, version,
+        content). ``None`` otherwise, and for a release that kept no digests."""
+        if not self.reusable:
+            return None
+        try:
+            row = self.db.execute(
+                "SELECT s.nct, s.last_update, s.registry_version, s.format, s.location, s.sha256, s.own, s.shared,"
+                " s.activity, s.validated FROM file f JOIN study s ON s.location = f.location"
+                " WHERE f.location = ? AND f.digest = ? AND s.published = 1",
+                (location, digest),
+            ).fetchone()
+        except sqlite3.OperationalError:  # no file table: kept by an older trialkg
+            return None
+        if row is None:
+            return None
+        nct, last_update, registry_version, fmt, at, sha, own, shared, activity, validated = row
+        version = Version(last_update, registry_version, fmt, at, sha)
+        return nct, version, Content(own, shared, activity, bool(validated))
+
+    # -- end of issue 14, helper B --
