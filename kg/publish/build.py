@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from tqdm import tqdm
 
@@ -31,9 +31,10 @@ from kg.mapping.rdf import Mapper
 from kg.model import Study
 from kg.publish import release as layout
 from kg.publish.checking import default_jobs
-from kg.publish.converting import converted
+from kg.publish.converting import Parsed, Unchanged, converted, unchanged
 from kg.publish.dumps import Dumps
 from kg.publish.finish import Options, describe, write_report
+from kg.publish.fragments import Chunk, run_key, runs
 from kg.publish.gate import Checker, Item, check_lines
 from kg.publish.provenance import activity_iri, activity_lines, file_digest, fingerprint, record_lines, version_of
 from kg.publish.spool import Activity, Content, Previous, Spool, Spooled
@@ -43,7 +44,6 @@ from kg.validation.engines import DEFAULT_ENGINE
 from kg.validation.report import write_reports
 from kg.validation.results import Report, merge
 
-T = TypeVar("T")
 BATCH = 40  # studies validated together: pySHACL is fastest per study at 25-50 (measured)
 MAX_BATCH = 1000  # studies per batch at most, counting the reused ones that need no validation
 
@@ -93,7 +93,7 @@ def build(
         old = _open_previous(previous, print_, summary)
         spool = Spool(work / layout.STUDIES)
         try:
-            records = read(inputs, fmt, limits=limits, strict=strict)
+            records = read(inputs, fmt, limits=limits, strict=strict, known=unchanged(spool, old, fmt, limits))
             jobs = jobs or default_jobs()
             with summary.stage("read and map"):
                 _ingest(records, mapper, lexicons or [], jobs, spool, old, summary, work, progress, strict)
@@ -104,7 +104,7 @@ def build(
             spool.assign_activity(activity.iri)
             checker = Checker(validate, jobs, validator_factory, strict, engine)
             with summary.stage("validate and write"):
-                _publish(spool, checker, summary, work, base, activity, progress, inputs)
+                _publish(spool, checker, summary, work, base, activity, progress, inputs, old)
             summary.duplicates = spool.superseded()
             summary.superseded = len(summary.duplicates)
             summary.converted = spool.count_converted(published=True)
@@ -133,7 +133,7 @@ def _open_previous(previous: str | None, print_: str, summary: BuildSummary) -> 
 
 
 def _ingest(
-    records: Iterable[Study | Rejected],
+    records: Iterable[Parsed],
     mapper: Mapper,
     lexicons: list[str],
     jobs: int,
@@ -144,6 +144,9 @@ def _ingest(
     progress: bool,
     strict: bool = False,
 ) -> None:
+    """Each record into the spool (with the activity that converted it, when reused), or quarantined: an
+    :class:`Unchanged` one (not parsed: its file is as the previous release read it) with the version
+    and content of the previous release's row."""
     known: set[str] = set()
 
     def reuse(record: Study) -> Content | None:
@@ -156,7 +159,7 @@ def _ingest(
         if isinstance(record, Rejected):
             quarantine(summary, work, record.location, record.nct_id, "parse", record.reason, internal=record.internal)
             continue
-        version = version_of(record)
+        version = record.version if isinstance(record, Unchanged) else version_of(record)
         if isinstance(outcome, Exception) or outcome is None:
             if strict:
                 raise outcome or RuntimeError(f"{record.nct_id}: no content")
@@ -181,7 +184,11 @@ def _publish(
     current: Activity,
     progress: bool,
     inputs: list[str],
+    old: Previous | None = None,
 ) -> None:
+    """Validate the studies not validated yet, and write the dumps: each published study, then the shared
+    nodes in runs (:func:`kg.publish.fragments.runs`). Each chunk's fragments are copied from ``old`` when
+    it kept them for the very same chunk, made otherwise, and kept in ``spool`` for the next build."""
     activities = {a.iri: a for a in spool.activities()} | {current.iri: current}
     dumps = Dumps(work, base)
     bar = tqdm(total=spool.count(), desc="validating and writing", unit=" studies", disable=not progress)
@@ -203,7 +210,7 @@ def _publish(
             if chosen is None:
                 continue
             s = chosen.study
-            dumps.write(chosen.iri, sorted(s.own + chosen.prov))
+            _write(dumps, spool, old, s.nct_id, _chunk(base, chosen))
             spool.publish_shared(s.shared)
             spool.published(s.nct_id, chosen.prov, s.validated or checker.validate)
             used.add(s.activity or current.iri)
@@ -213,15 +220,27 @@ def _publish(
     for iri in sorted(used):
         spool.publish_shared(activity_lines(activities[iri], base))
     spool.publish_shared(list(org_labels(spool.shared_lines(), base)))  # one skos:prefLabel per organisation
-    for chunk in _chunks(spool.shared_lines(), 20_000):
-        dumps.write(Iris(base).shared_graph(), chunk)
+    for run in runs(spool.shared_lines()):
+        _write(dumps, spool, old, run_key(run), Chunk.of_lines(base, Iris(base).shared_graph(), run))
     dumps.close()
     summary.triples = dumps.triples
+    summary.fragments_reused = dumps.copied
     if reports:
         report = merge(reports)
         summary.warnings = report.warning_count()
         summary.violations = report.violation_count()
         write_reports(report, work / layout.VALIDATION)
+
+
+def _chunk(base: str, chosen: Item) -> Chunk:
+    """A study's chunk of the dumps: its own triples and its provenance, in its named graph."""
+    s = chosen.study
+    return Chunk.of_study(base, chosen.iri, s.packed, chosen.prov, lambda: sorted(s.own + chosen.prov))
+
+
+def _write(dumps: Dumps, spool: Spool, old: Previous | None, key: str, chunk: Chunk) -> None:
+    """A chunk into the dumps, from the fragments ``old`` kept under ``key`` if they fit; kept under ``key``."""
+    spool.keep_fragments(key, dumps.write(chunk, old.fragments(key) if old is not None else None))
 
 
 def _fallback(
@@ -269,14 +288,3 @@ def _batches(items: Iterable[Item]) -> Iterator[list[Item]]:
             batch, checking = [], 0
     if batch:
         yield batch
-
-
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    chunk: list[T] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk

@@ -2,17 +2,25 @@
 
 Mapping (with linking) is most of a build's work besides validation, and studies are independent, so
 they are mapped in parallel, a chunk at a time, at most ``2 × jobs`` chunks in flight (memory stays
-flat). A small build never pays for starting workers: the first :data:`WARM` studies are mapped in this
-process, and the workers start only when more come. A study whose mapping raises comes back with the
-exception instead of its content, so that the build can quarantine it and go on.
+flat). A small build never pays for starting workers: the first :data:`WARM` studies to map are mapped
+in this process, and the workers start only when more come (an update that reuses all but a few never
+starts them). A study whose mapping raises comes back with the exception instead of its content, so
+that the build can quarantine it and go on.
+
+A file the previous release read already, with the same bytes, is not even parsed: :func:`unchanged`
+makes the hook :func:`kg.sources.read` asks about each file, and what it knows comes out as an
+:class:`Unchanged` record, the study's version and content taken from the previous release's row.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -20,15 +28,54 @@ from kg.linking.headings import Headings
 from kg.linking.lexicon import load_all
 from kg.mapping.rdf import Mapper
 from kg.model import Study
-from kg.publish.spool import Content
+from kg.publish.spool import Content, Previous, Spool, Version
 from kg.publish.workers import reraise_start_error, started, starting
-from kg.sources import Parsed, Rejected
+from kg.sources import PARSERS, Entry, Limits, Rejected
+from kg.sources import Parsed as Read
 
 CHUNK = 25  # studies mapped per task
 WARM = 400  # studies mapped in this process before workers are worth starting
 
 Outcome = Content | Exception
 _mapper: Mapper | None = None
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A study whose file the previous release read with the same bytes: its row there, not parsed again."""
+
+    nct_id: str
+    version: Version
+    content: Content
+
+
+Parsed = Read | Unchanged
+
+
+def unchanged(
+    spool: Spool, old: Previous | None, fmt: str | None, limits: Limits
+) -> Callable[[Entry], Unchanged | None]:
+    """The hook for :func:`kg.sources.read`: each file's bytes are hashed (and the digest kept in ``spool``
+    for the next build); a file ``old`` read with the same digest, in the same format (``fmt``, when the
+    build forces one), comes out :class:`Unchanged`. The digest covers the depth limit too, the only
+    limit a record within the size limit can break; a file past the size limit is always parsed."""
+    wanted = importlib.import_module(PARSERS[fmt]).FORMAT if fmt else None
+
+    def known(entry: Entry) -> Unchanged | None:
+        if entry.size is not None and entry.size > limits.record_bytes:
+            return None
+        with entry.open() as stream:
+            data = stream.read(limits.record_bytes + 1)
+        if len(data) > limits.record_bytes:
+            return None
+        digest = f"{hashlib.sha256(data).hexdigest()} depth {limits.depth}"
+        spool.put_file(entry.location, digest)
+        found = old.unchanged(entry.location, digest) if old is not None else None
+        if found is None or (wanted is not None and found[1].format != wanted):
+            return None
+        return Unchanged(*found)
+
+    return known
 
 
 def content(mapper: Mapper, study: Study) -> Content:
@@ -68,12 +115,15 @@ def converted(
     jobs: int,
     reuse: Callable[[Study], Content | None],
 ) -> Iterator[tuple[Parsed, Outcome | None]]:
-    """Each record with its content, in input order: ``None`` for a rejected record, the ``reuse`` content
-    where there is one, else the mapped content or the exception mapping raised."""
-    items = ((record, None if isinstance(record, Rejected) else reuse(record)) for record in records)
-    for index, (record, reused) in enumerate(items):
+    """Each record with its content, in input order: ``None`` for a rejected record, its content for an
+    unchanged one, the ``reuse`` content where there is one, else the mapped content or the exception
+    mapping raised."""
+    items = ((record, _reused(record, reuse)) for record in records)
+    mapped = 0  # here: the workers start once WARM studies needed mapping, however many were reused
+    for record, reused in items:
         yield record, _local(mapper, record, reused)
-        if index + 1 == WARM:
+        mapped += isinstance(record, Study) and reused is None
+        if mapped == WARM:
             break
     else:
         return
@@ -93,10 +143,16 @@ def converted(
             yield from _settled(*window.popleft())
 
 
-def _local(mapper: Mapper, record: Parsed, reused: Content | None) -> Outcome | None:
+def _reused(record: Parsed, reuse: Callable[[Study], Content | None]) -> Content | None:
     if isinstance(record, Rejected):
         return None
-    return reused if reused is not None else _outcome(mapper, record)
+    return record.content if isinstance(record, Unchanged) else reuse(record)
+
+
+def _local(mapper: Mapper, record: Parsed, reused: Content | None) -> Outcome | None:
+    if reused is not None or not isinstance(record, Study):  # reused, unchanged or rejected
+        return reused
+    return _outcome(mapper, record)
 
 
 def _settled(

@@ -1,10 +1,9 @@
-"""What a build does once the dumps are written: the query index, the statistics, the delta against the
-previous release, ``void.ttl``, the vocabularies and ``build-report.json``."""
+"""What a build does once the dumps are written: the delta against the previous release, the query index
+and the statistics (both from the previous release's and the delta, when they can be), ``void.ttl``, the
+vocabularies and ``build-report.json``."""
 
 from __future__ import annotations
 
-import gzip
-import itertools
 import json
 import shutil
 from dataclasses import asdict, dataclass
@@ -20,12 +19,12 @@ from kg.iris import Iris
 from kg.packaged import ONTOLOGY_DIR, SHAPES_DIR
 from kg.publish import release as layout
 from kg.publish.delta import write_delta
+from kg.publish.index import Indexed, make_index
 from kg.publish.provenance import file_digest
 from kg.publish.spool import Activity, Previous, Spool
-from kg.publish.statistics import statistics
+from kg.publish.statistics import Statistics, statistics, updated
 from kg.publish.void import ReleaseInfo, version_iri, write_void
 
-STORE_CHUNK = 200_000  # N-Triples lines per bulk load into the query index
 _VOID = "_void"  # in describe's metadata: what write_report writes void.ttl from
 
 
@@ -50,12 +49,11 @@ def describe(
     started: datetime,
     base: str,
 ) -> dict[str, Any]:
-    """Index, count, compare and describe the release in ``work``; fill ``summary``; return the metadata
-    of the build report (statistics and dumps)."""
-    with summary.stage("index"):
-        load_store(work)
-    with summary.stage("statistics"):
-        stats = statistics(ox.Store.read_only(str(work / layout.STORE)), base)
+    """Compare, index, count and describe the release in ``work``; fill ``summary``; return the metadata
+    of the build report (statistics, how the index was made, dumps).
+
+    The delta against ``old`` comes first: the index and the statistics are worked out from the previous
+    release's and the delta when they can be (:mod:`kg.publish.index`), and counted in full otherwise."""
     content = file_digest(work / layout.NTRIPLES)[:8]
     summary.version = options.release_version or f"{started.date().isoformat()}-{content}"
     this_version = version_iri(base, summary.version)
@@ -65,10 +63,19 @@ def describe(
     spool.commit()
     previous_version = None
     if old is not None:
-        quarantined = {q["nct_id"]: f"{q['stage']}: {q['reason']}" for q in summary.quarantine if q["nct_id"]}
-        versions = (old.meta.get("version", "?"), summary.version)
-        summary.delta = write_delta(old.path, work / layout.STUDIES, work, versions, quarantined).summary()
+        with summary.stage("delta"):
+            quarantined = {q["nct_id"]: f"{q['stage']}: {q['reason']}" for q in summary.quarantine if q["nct_id"]}
+            versions = (old.meta.get("version", "?"), summary.version)
+            summary.delta = write_delta(old.path, work / layout.STUDIES, work, versions, quarantined).summary()
         previous_version = old.meta.get("version_iri")
+    before = _previous_statistics(old, base)
+    with summary.stage("index"):
+        previous = old.path.parent if old is not None else None
+        indexed = make_index(work, previous, before.triples if before else None, summary.triples)
+    with summary.stage("statistics"):
+        stats, counted = _statistics(work, indexed, before, base)
+    spool.set_meta(statistics=stats.to_json())  # for the next update (kg.publish.statistics.updated)
+    spool.commit()
     summary.ended = datetime.now(UTC).isoformat(timespec="seconds")
     done = Activity(current.iri, current.trialkg, current.started, summary.ended, current.converted)
     others = sorted((a for a in spool.activities() if a.iri != done.iri), key=lambda a: (a.started, a.iri))
@@ -87,20 +94,29 @@ def describe(
         example=Iris(base).study(example) if example else None,
     )
     copy_vocabularies(work)
-    return {"statistics": stats.as_dict(), _VOID: (info, stats)}  # void.ttl: by write_report, which knows the inputs
+    index = indexed.as_dict() | {"statistics": counted}
+    # void.ttl: by write_report, which knows the inputs
+    return {"statistics": stats.as_dict(), "index": index, _VOID: (info, stats)}
 
 
-def load_store(work: Path) -> None:
-    """The pyoxigraph index that `query` and `serve` open (built once per release): the N-Triples dump in
-    the default graph. Loaded in chunks: one ``bulk_load`` of a whole dump holds memory in proportion to
-    its size."""
-    store = ox.Store(str(work / layout.STORE))
-    with gzip.open(work / layout.NTRIPLES, "rb") as dump:
-        while chunk := list(itertools.islice(dump, STORE_CHUNK)):
-            store.bulk_load(b"".join(chunk), format=ox.RdfFormat.N_TRIPLES)
-    store.optimize()
-    store.flush()
-    del store
+def _previous_statistics(old: Previous | None, base: str) -> Statistics | None:
+    """The complete statistics the previous release kept, if it kept them for the same base IRI."""
+    if old is None or old.meta.get("base") != base or "statistics" not in old.meta:
+        return None
+    try:
+        return Statistics.from_json(old.meta["statistics"])
+    except (ValueError, TypeError):  # kept by another trialkg: count them again
+        return None
+
+
+def _statistics(work: Path, indexed: Indexed, before: Statistics | None, base: str) -> tuple[Statistics, str]:
+    """The statistics, and how they were had: ``by delta`` from the previous release's, or ``counted``."""
+    if indexed.change is not None and before is not None:
+        try:
+            return updated(before, indexed.change, base), "by delta"
+        except ValueError:
+            pass  # the previous statistics were wrong: count
+    return statistics(ox.Store.read_only(str(work / layout.STORE)), base), "counted"
 
 
 def copy_vocabularies(work: Path) -> None:

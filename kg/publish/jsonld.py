@@ -2,8 +2,10 @@
 ``@context`` (our prefixes, nothing else: no ``@vocab``, no coercions, so every term maps one way).
 
 The dump is written streaming, one chunk of triples (a study, a part of the shared nodes) at a time,
-never by serialising one in-memory graph of everything. The context is embedded in the dump too, so
-that it parses without fetching anything. IRIs are compacted with the prefixes where that round-trips
+never by serialising one in-memory graph of everything: :class:`JsonLdNodes` turns a chunk into its
+node lines (a fragment, see :mod:`kg.publish.fragments`), :class:`JsonLdFile` frames the fragments and
+puts the commas between them. The context is embedded in the dump too, so that it parses without
+fetching anything. IRIs are compacted with the prefixes where that round-trips
 (never when the rest starts with ``//``); literals keep their exact lexical form: strings stay plain,
 language-tagged and typed literals are value objects (``{"@value": "120", "@type": "xsd:integer"}``).
 """
@@ -28,10 +30,10 @@ def write_context(path: Path, prefixes: dict[str, str]) -> dict[str, str]:
     return context
 
 
-class JsonLdWriter:
-    """``{"@context": …, "@graph": [node, node, …]}``, one node object per line, in the order given."""
+class JsonLdNodes:
+    """Chunks of triples as node objects, one a line, with the IRIs compacted by the context."""
 
-    def __init__(self, path: Path, context: dict[str, str]) -> None:
+    def __init__(self, context: dict[str, str]) -> None:
         # Our own compaction, not kg.iris.converter(): curies' compress takes 4.1 µs an IRI, this regex 1.35 µs
         # (measured on trial IRIs), and the writer compacts every IRI of the dump. Longest namespace first, so
         # that the most specific prefix wins; never when the rest starts "//".
@@ -39,9 +41,6 @@ class JsonLdWriter:
         self._match = re.compile("(?:" + "|".join(re.escape(ns) for ns in namespaces) + ")(?!//)").match
         self._names = {iri: name for name, iri in context.items()}
         self._cache: dict[str, str] = {}
-        self._out: IO[str] = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
-        self._out.write('{"@context": ' + json.dumps(context, indent=1) + ',\n"@graph": [')
-        self._first = True
 
     def compact(self, iri: str) -> str:
         found = self._match(iri)
@@ -53,15 +52,15 @@ class JsonLdWriter:
             self._cache[iri] = self.compact(iri)
         return self._cache[iri]
 
-    def write(self, triples: list[ox.Triple]) -> None:
-        """Triples grouped by subject (as sorted lines give them)."""
+    def text(self, triples: list[ox.Triple]) -> str:
+        """The node objects of triples grouped by subject (as sorted lines give them), joined by ``",\\n"``."""
+        nodes: list[str] = []
         start = 0
         for i in range(1, len(triples) + 1):
             if i == len(triples) or triples[i].subject != triples[start].subject:
-                node = self._node(triples[start:i])
-                self._out.write(("\n" if self._first else ",\n") + json.dumps(node, ensure_ascii=False))
-                self._first = False
+                nodes.append(json.dumps(self._node(triples[start:i]), ensure_ascii=False))
                 start = i
+        return ",\n".join(nodes)
 
     def _node(self, triples: list[ox.Triple]) -> dict[str, Any]:
         subject = triples[0].subject
@@ -93,6 +92,22 @@ class JsonLdWriter:
             return term.value
         return {"@value": term.value, "@type": self._vocabulary(term.datatype.value)}
 
+
+class JsonLdFile:
+    """``{"@context": …, "@graph": [node, node, …]}``: the fragments of :meth:`JsonLdNodes.text`, in the order
+    given, one node a line."""
+
+    def __init__(self, path: Path, context: dict[str, str]) -> None:
+        self._out: IO[bytes] = open(path, "wb")  # noqa: SIM115 - closed in close()
+        self._out.write(('{"@context": ' + json.dumps(context, indent=1) + ',\n"@graph": [').encode())
+        self._first = True
+
+    def write(self, text: bytes) -> None:
+        """A fragment (UTF-8): the comma that separates it from the one before is written here."""
+        if text:
+            self._out.write((b"\n" if self._first else b",\n") + text)
+            self._first = False
+
     def close(self) -> None:
-        self._out.write("\n]}\n")
+        self._out.write(b"\n]}\n")
         self._out.close()

@@ -9,7 +9,9 @@ The spool is kept in the release as ``studies.sqlite``: per published study its 
 mapped), its provenance triples, its shared triples, the content hash of its source record and the
 build activity that converted it. The next build reuses a study's row instead of mapping (and
 validating) it again when the record's content hash is the same and so is the conversion
-(:func:`kg.publish.provenance.fingerprint`).
+(:func:`kg.publish.provenance.fingerprint`). It keeps too the fragments of the dumps (:mod:`kg.publish.fragments`)
+that each published study and each run of shared nodes was written as, which the next build copies when
+it writes the very same chunk.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ import sqlite3
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote
+
+from kg.publish.fragments import Stored
 
 #: When two versions have the same last-update date, the richer format wins.
 FORMAT_RANK = {"api-v2-json": 3, "legacy-xml": 2, "page-text": 1}
@@ -38,6 +43,7 @@ CREATE TABLE IF NOT EXISTS shared (line TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS superseded (nct TEXT, location TEXT, format TEXT, last_update TEXT, winner TEXT);
 CREATE TABLE IF NOT EXISTS activity (iri TEXT PRIMARY KEY, trialkg TEXT, started TEXT, ended TEXT, converted INTEGER);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS fragment (key TEXT PRIMARY KEY, digest TEXT, blob BLOB);
 """
 
 
@@ -71,12 +77,19 @@ class Content:
 
 @dataclass(frozen=True)
 class Spooled:
+    """A study as the spool holds it; its own triples (``packed``) are unpacked only when asked for: a study
+    whose dump fragments are copied needs only their digest (:meth:`kg.publish.fragments.Chunk.of_study`)."""
+
     nct_id: str
     version: Version
-    own: list[str]
+    packed: bytes
     shared: list[str]
     activity: str | None = None
     validated: bool = False
+
+    @cached_property
+    def own(self) -> list[str]:
+        return unpack(self.packed)
 
 
 @dataclass(frozen=True)
@@ -100,7 +113,7 @@ _SPOOLED = "nct, last_update, registry_version, format, location, sha256, own, s
 def _spooled(row: tuple[str, str, str, str, str, str, bytes, bytes, str | None, int]) -> Spooled:
     nct, last_update, registry_version, fmt, location, sha, own, shared, activity, validated = row
     version = Version(last_update, registry_version, fmt, location, sha)
-    return Spooled(nct, version, unpack(own), unpack(shared), activity, bool(validated))
+    return Spooled(nct, version, own, unpack(shared), activity, bool(validated))
 
 
 def pack(lines: list[str]) -> bytes:
@@ -245,6 +258,10 @@ class Spool:
     def meta(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT key, value FROM meta").fetchall())
 
+    def keep_fragments(self, key: str, stored: Stored) -> None:
+        """The fragments a chunk was written as (key: the study's NCT id, or ``shared`` and the digest)."""
+        self.db.execute("INSERT OR REPLACE INTO fragment VALUES (?, ?, ?)", (key, stored.digest, stored.blob))
+
     def finish(self) -> None:
         """Keep only what the release holds, compactly: the published studies and their activities."""
         self.db.execute("DELETE FROM study WHERE published = 0")
@@ -268,6 +285,21 @@ class Spool:
             return  # closed already
         self.db.close()
 
+    # -- issue 14, helper B: the digest of each input file's bytes, for the next build's unchanged files --
+    _FILES = (
+        "CREATE TABLE IF NOT EXISTS file (location TEXT PRIMARY KEY, digest TEXT) WITHOUT ROWID",
+        "CREATE INDEX IF NOT EXISTS study_location ON study (location)",
+    )
+
+    def put_file(self, location: str, digest: str) -> None:
+        """The file at ``location`` was read with this digest: the next build takes a study read from that
+        file alone without parsing the file again when its digest is the same (:meth:`Previous.unchanged`)."""
+        for statement in self._FILES:
+            self.db.execute(statement)
+        self.db.execute("INSERT OR REPLACE INTO file VALUES (?, ?)", (location, digest))
+
+    # -- end of issue 14, helper B --
+
 
 class Previous:
     """The ``studies.sqlite`` of an earlier release, read-only: what can be reused, and what was there."""
@@ -278,6 +310,8 @@ class Previous:
         self.meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
         #: Whether its studies can be reused: they were converted (and validated) as this build would.
         self.reusable = self.meta.get("fingerprint") == fingerprint
+        tables = {name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        self._fragments = "fragment" in tables  # an older trialkg kept none
 
     def lookup(self, nct_id: str, sha256: str) -> Content | None:
         """The published content of this study from a record with this content hash, if reusable."""
@@ -289,6 +323,14 @@ class Previous:
         ).fetchone()
         return Content(row[0], row[1], row[2], bool(row[3])) if row else None
 
+    def fragments(self, key: str) -> Stored | None:
+        """The fragments kept under ``key`` (see :meth:`Spool.keep_fragments`), whatever the conversion: they
+        are copied only for a chunk of the same digest."""
+        if not self._fragments:
+            return None
+        row = self.db.execute("SELECT digest, blob FROM fragment WHERE key = ?", (key,)).fetchone()
+        return Stored(row[0], row[1]) if row else None
+
     def activity(self, iri: str) -> Activity | None:
         row = self.db.execute("SELECT iri, trialkg, started, ended, converted FROM activity WHERE iri = ?", (iri,))
         found = row.fetchone()
@@ -296,3 +338,27 @@ class Previous:
 
     def close(self) -> None:
         self.db.close()
+
+    # -- issue 14, helper B: unchanged files, taken without parsing them (kg.publish.converting.unchanged) --
+    def unchanged(self, location: str, digest: str) -> tuple[str, Version, Content] | None:
+        """The published study read from the file at ``location`` alone (its record had the file's own
+        location), when the file had this digest then, and its conversion is reusable: (NCT id, version,
+        content). ``None`` otherwise, and for a release that kept no digests."""
+        if not self.reusable:
+            return None
+        try:
+            row = self.db.execute(
+                "SELECT s.nct, s.last_update, s.registry_version, s.format, s.location, s.sha256, s.own, s.shared,"
+                " s.activity, s.validated FROM file f JOIN study s ON s.location = f.location"
+                " WHERE f.location = ? AND f.digest = ? AND s.published = 1",
+                (location, digest),
+            ).fetchone()
+        except sqlite3.OperationalError:  # no file table: kept by an older trialkg
+            return None
+        if row is None:
+            return None
+        nct, last_update, registry_version, fmt, at, sha, own, shared, activity, validated = row
+        version = Version(last_update, registry_version, fmt, at, sha)
+        return nct, version, Content(own, shared, activity, bool(validated))
+
+    # -- end of issue 14, helper B --

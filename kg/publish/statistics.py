@@ -1,15 +1,25 @@
-"""Statistics of a release's graph for its VoID description, counted by SPARQL over the query index.
+"""Statistics of a release's graph for its VoID description, counted by SPARQL over the query index, or
+worked out from the previous release's statistics and the delta.
 
 The index (``store/``) holds exactly the triples of the dumps in its default graph, so these are the
 dumps' numbers: triples, distinct subjects and objects, entities (distinct subjects in the base IRI's
 namespace), one class partition per class (distinct instances) and one property partition per
 predicate (triples), and the links to the external datasets we link to (triples per predicate; a dataset
 we have no link to has no predicates).
+
+:func:`statistics` counts them all over the index (the reference, and what a first build does). An
+update instead takes the previous release's (kept as JSON, :meth:`Statistics.to_json`) and a
+:class:`Change` tallied while the delta is applied (:func:`updated`): triples, properties and links are
+triple counts, and so are the class partitions (the distinct instances of a class are its ``rdf:type``
+triples, the store holding each triple once); the distinct subjects, objects and entities move by one
+for each term of the delta that had a triple before and has none after, or the other way round.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
@@ -46,6 +56,14 @@ class Statistics:
             "properties": len(self.properties),
             "links": {key: sum(counts.values()) for key, counts in self.links.items()},
         }
+
+    def to_json(self) -> str:
+        """All of it (what :meth:`from_json` reads back): kept in the release for the next update."""
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Statistics:
+        return cls(**json.loads(text))
 
 
 def _one(store: ox.Store, query: str) -> int:
@@ -88,3 +106,82 @@ def statistics(store: ox.Store, base: str) -> Statistics:
             f"FILTER(isIRI(?o) && STRSTARTS(STR(?o), {ox.Literal(namespace)})) }} GROUP BY ?p",
         )
     return stats
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@dataclass
+class Change:
+    """What the delta does to the counts: triples per predicate, ``rdf:type`` triples per class, links per
+    target and predicate (each +1 added, -1 removed), and, for every subject and object the delta
+    touches, whether the store held a triple with it before (``None``: not asked yet) and after."""
+
+    triples: int = 0
+    properties: dict[str, int] = field(default_factory=dict)
+    classes: dict[str, int] = field(default_factory=dict)
+    links: dict[str, dict[str, int]] = field(default_factory=dict)
+    subjects: dict[Term, list[bool]] = field(default_factory=dict)  # term -> [before, after]
+    objects: dict[Term, list[bool]] = field(default_factory=dict)
+
+    def count(self, triple: ox.Triple, sign: int) -> None:
+        """Tally one triple added (``sign`` 1) or removed (-1)."""
+        self.triples += sign
+        p, o = triple.predicate.value, triple.object
+        _bump(self.properties, p, sign)
+        if p == RDF_TYPE and not isinstance(o, ox.Triple):
+            _bump(self.classes, o.value, sign)
+        if isinstance(o, ox.NamedNode):
+            for key, (_, namespace) in LINK_TARGETS.items():
+                if o.value.startswith(namespace):
+                    _bump(self.links.setdefault(key, {}), p, sign)
+
+    def touch(self, triple: ox.Triple) -> None:
+        """Note the triple's subject and object, whose presence :meth:`presence` records."""
+        self.subjects.setdefault(triple.subject, [False, False])
+        self.objects.setdefault(triple.object, [False, False])
+
+    def presence(self, store: ox.Store, after: bool) -> None:
+        """Record whether ``store`` holds a triple with each touched subject and object (before or after)."""
+        graph = ox.DefaultGraph()
+        for s, seen in self.subjects.items():
+            seen[after] = next(store.quads_for_pattern(s, None, None, graph), None) is not None  # type: ignore[arg-type]
+        for o, seen in self.objects.items():
+            seen[after] = next(store.quads_for_pattern(None, None, o, graph), None) is not None
+
+
+def _bump(counts: dict[str, int], key: str, by: int) -> None:
+    counts[key] = counts.get(key, 0) + by
+
+
+def _moved(terms: dict[Term, list[bool]], keep: Callable[[Term], bool] = lambda _: True) -> int:
+    """How many more of ``terms`` (those ``keep`` counts) are in the graph after than before."""
+    return sum(int(after) - int(before) for term, (before, after) in terms.items() if keep(term))
+
+
+def _plus(counts: dict[str, int], change: dict[str, int]) -> dict[str, int]:
+    """``counts`` moved by ``change``, without the keys that fall to zero, sorted (as :func:`_counts`)."""
+    total = dict(counts)
+    for key, by in change.items():
+        total[key] = total.get(key, 0) + by
+    if any(n < 0 for n in total.values()):
+        raise ValueError("the delta removes more triples than the previous statistics count")
+    return dict(sorted((k, n) for k, n in total.items() if n))
+
+
+def updated(previous: Statistics, change: Change, base: str) -> Statistics:
+    """The statistics of the previous release's graph after ``change`` (see the module's docstring)."""
+
+    def entity(term: Term) -> bool:
+        return isinstance(term, ox.NamedNode) and term.value.startswith(base)
+
+    return Statistics(
+        triples=previous.triples + change.triples,
+        distinct_subjects=previous.distinct_subjects + _moved(change.subjects),
+        distinct_objects=previous.distinct_objects + _moved(change.objects),
+        entities=previous.entities + _moved(change.subjects, entity),
+        classes=_plus(previous.classes, change.classes),
+        properties=_plus(previous.properties, change.properties),
+        links={key: _plus(previous.links.get(key, {}), change.links.get(key, {})) for key in LINK_TARGETS},
+    )

@@ -29,6 +29,7 @@ class BuildSummary:
     superseded: int = 0
     converted: int = 0  # published studies mapped by this build
     reused: int = 0  # published studies taken unchanged from the previous release
+    fragments_reused: int = 0  # chunks of the dumps (studies, runs of shared nodes) copied, not made again
     triples: int = 0
     warnings: int = 0
     violations: int = 0  # all in quarantined studies: a published study has none

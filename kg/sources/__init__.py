@@ -9,6 +9,10 @@ A record that cannot be parsed comes out as a :class:`Rejected` so that the buil
 go on with the rest: a fault of the record (:class:`~kg.errors.RecordError`, a value of the wrong shape
 found by :mod:`kg.sources.checks`, a file that is not a regular file, a hostile zip member) and an
 internal error (any other exception of a parser: a bug, marked ``internal`` so that it shows) alike.
+
+A caller that already holds some records (a build with a previous release) passes ``known`` to
+:func:`read`: it is asked about each file before the file is detected or parsed, and what it returns
+(not ``None``) comes out instead of the file's records.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from __future__ import annotations
 import importlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from kg.errors import InputError, RecordError
 from kg.model import Study
@@ -26,6 +31,8 @@ from kg.sources.records import DEFAULT_LIMITS, Entry, Limits, Parsed, Parser, Re
 
 #: Files a directory of records may hold that are not records: what ``trialkg fetch`` writes beside them.
 NOT_RECORDS = frozenset({"fetch.json"})
+
+K = TypeVar("K")
 
 __all__ = ["DEFAULT_LIMITS", "FORMATS", "Entry", "Limits", "Parsed", "Rejected", "entries", "memory_entry", "read"]
 
@@ -101,15 +108,25 @@ def parser(fmt: str) -> Parser:
 
 
 def read(
-    paths: list[str], fmt: str | None = None, *, limits: Limits = DEFAULT_LIMITS, strict: bool = False
-) -> Iterator[Parsed]:
+    paths: list[str],
+    fmt: str | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    strict: bool = False,
+    known: Callable[[Entry], K | None] | None = None,
+) -> Iterator[Parsed | K]:
     """Every record of every input path, in input order; ``fmt`` forces one format for all.
 
-    ``strict``: an internal error (a parser's bug) is raised instead of coming out rejected."""
+    ``strict``: an internal error (a parser's bug) is raised instead of coming out rejected. ``known``:
+    what the caller holds for a file already (see the module's docstring), or ``None`` to read it."""
     for path in paths:
         for entry in entries(path, limits):
             if isinstance(entry, Rejected):
                 yield entry
+                continue
+            held = known(entry) if known is not None else None
+            if held is not None:
+                yield held
                 continue
             try:
                 kind = fmt or detect(entry)

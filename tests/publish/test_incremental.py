@@ -104,6 +104,7 @@ def test_nothing_changed_nothing_converted_and_the_dumps_stay_the_same(tmp_path:
     _build(inputs, tmp_path / "v1")
     summary = _build(inputs, tmp_path / "v2", previous=tmp_path / "v1", validate=True)  # no validator needed
     assert (summary.converted, summary.reused) == (0, 6)
+    assert summary.fragments_reused == 7  # the dumps are copied: six studies' fragments and the shared nodes' run
     assert _delta(tmp_path / "v2") == (set(), set())
     for name in layout.DUMPS:
         assert (tmp_path / "v1" / name).read_bytes() == (tmp_path / "v2" / name).read_bytes(), name
