@@ -462,6 +462,7 @@ def test_seed_row(summary_rows: tuple[list[str], list[Row]], seeds: Path) -> Non
     assert not diff, f"{SEED_NCT} ({seeds / f'{SEED_NCT}.txt'}):\n" + "\n".join(diff)
 
 
+@pytest.mark.slow  # builds the whole corpus (minutes), once per session
 def test_streamed_batch_by_batch_it_gives_the_same_rows(
     corpus_release: Release, summary_rows: tuple[list[str], list[Row]]
 ) -> None:
