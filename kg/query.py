@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from kg import guard
 from kg.errors import QueryError
 from kg.failures import unreadable
+from kg.mapping.namespaces import TKG
 from kg.packaged import QUERIES_DIR
 from kg.publish import release as layout
 from kg.remote import RemoteEndpoint
@@ -225,7 +226,7 @@ def _select(source: Source, query: CannedQuery, text: str) -> tuple[list[str], l
         raise QueryError(said if said.startswith(f"{query.name}: ") else f"{query.name}: {said}") from exc
 
 
-_STUDIES = "SELECT ?study WHERE { ?study a <https://w3id.org/trialkg/ontology#ClinicalStudy> }"
+_STUDIES = f"SELECT ?study WHERE {{ ?study a {TKG.ClinicalStudy} }}"
 FIRST = 50  # studies in the first batch: the first rows come sooner
 _GROUP = re.compile(r"\bWHERE\s*\{(?!\s*SELECT\b)", re.IGNORECASE)  # a group, not a sub-select's braces
 
