@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,9 @@ MANIFEST = "fetch.json"
 STATE = ".fetch-state.json"
 SEEN = ".fetch-ids.txt"
 BULK = "ctg-studies.json.zip"
+
+
+_TEMPORARY = re.compile(r"\..+\.tmp-[0-9a-f]{8}")  # what write_atomically writes before the rename
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -77,6 +81,9 @@ class FetchDir:
             ) from exc
         if (self.path / "build-report.json").exists():
             raise FetchError(f"{self.path}: is a trialkg release; fetch into a directory of its own")
+        for left in self.path.iterdir():  # of a fetch killed while writing (one fetch at a time per directory)
+            if _TEMPORARY.fullmatch(left.name):
+                left.unlink(missing_ok=True)
         self.tally = Tally()
 
     def file(self, nct: str) -> Path:

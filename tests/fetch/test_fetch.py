@@ -22,7 +22,7 @@ from kg.fetch import FetchError
 from kg.fetch.bulk import fetch_all
 from kg.fetch.fetch import fetch
 from kg.fetch.paging import Query
-from kg.fetch.writer import MANIFEST
+from kg.fetch.writer import MANIFEST, FetchDir
 from tests.conftest import ROOT
 from tests.fetch.conftest import Start, client
 from tests.fetch.standin import StandIn, nct
@@ -200,3 +200,14 @@ def test_cli(standin: Start, tmp_path: Path) -> None:
 def test_bad_ids_are_refused() -> None:
     with pytest.raises(FetchError, match="NCT123 is not an NCT id"):
         Query(ids=("NCT123",))
+
+
+def test_a_temporary_file_left_by_a_killed_write_is_removed(tmp_path: Path) -> None:
+    """A fetch killed between writing a file's temporary copy and renaming it leaves ``.NAME.tmp-XXXXXXXX``:
+    the next fetch into the directory removes it (and nothing else)."""
+    left = tmp_path / ".fetch-state.json.tmp-b0155a7e"
+    left.write_text("{")
+    (tmp_path / "NCT00000001.json").write_text("{}\n")
+    (tmp_path / ".notes.tmp").write_text("mine")
+    FetchDir(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".notes.tmp", "NCT00000001.json"]
