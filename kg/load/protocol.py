@@ -148,6 +148,8 @@ Blocks = list[tuple[str | None, list[str]]]  # (graph IRI or None for the defaul
 
 def split_datatypes(blocks: Blocks, datatypes: tuple[str, ...]) -> tuple[Blocks, Blocks]:
     """``blocks`` as (the triples without, the triples with a literal object of one of ``datatypes``)."""
+    if not datatypes:  # every store but Virtuoso: nothing to sort out
+        return blocks, []
     endings = tuple(f"^^<{d}> ." for d in datatypes)
     plain = [(graph, [line for line in lines if not line.endswith(endings)]) for graph, lines in blocks]
     typed = [(graph, [line for line in lines if line.endswith(endings)]) for graph, lines in blocks]
