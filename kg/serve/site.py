@@ -18,7 +18,7 @@ from kg.serve import metadata
 from kg.serve.canned import Answers
 from kg.serve.downloads import ReleaseFile, release_files
 from kg.serve.pool import Limits, QueryPool
-from kg.serve.resources import Resources
+from kg.serve.resources import Document, Resources
 
 #: Where the vocabulary lives whatever the data's base: the ontology and the enumeration concepts.
 VOCABULARY_ROOT = PREFIXES["tkgv"].removesuffix("vocab/")
@@ -60,10 +60,14 @@ class Site:
         base = settings.base or layout.base_of(self.root)
         self.base = base if base.endswith("/") else base + "/"
         self.timeout, self.max_results = settings.limits.timeout, settings.max_results
-        self.vocabulary = _vocabulary(self.root)
+        self.vocabulary = Document(sorted((self.root / "ontology").glob("*.ttl")))  # classes, properties, concepts
         self.namespaces = list(dict.fromkeys([self.base, VOCABULARY_ROOT]))
         self.prefixes = prefixes(self.base)
-        self.resources = Resources(self.store, self.vocabulary, self.namespaces)
+        # void.ttl's relative IRIs (<trialkg.nt.gz>) are the files' addresses under /downloads
+        shapes = Document(sorted((self.root / "shapes").glob("*.ttl")))
+        void = self.root / layout.VOID
+        dataset = Document([void] if void.is_file() else [], f"{self.base}downloads/{layout.VOID}")
+        self.resources = Resources(self.store, self.vocabulary, self.namespaces, shapes, dataset)
         self.queries: dict[str, q.CannedQuery] = q.canned()
         self.files: dict[str, ReleaseFile] = release_files(self.root)
         self.examples = _examples(self.store)
@@ -74,14 +78,6 @@ class Site:
 
     def local(self, iri: str) -> str | None:
         return self.resources.local(iri)
-
-
-def _vocabulary(root: Path) -> ox.Store:
-    """The release's ontology files (classes, properties, enumeration concepts) in memory."""
-    store = ox.Store()
-    for path in sorted((root / "ontology").glob("*.ttl")):
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    return store
 
 
 def _examples(store: ox.Store) -> list[str]:

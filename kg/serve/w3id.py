@@ -4,11 +4,11 @@
 w3id.org (the perma-id/w3id.org repository) redirects ``https://w3id.org/trialkg/{path}`` by the
 mod_rewrite rules of its ``trialkg/.htaccess``. Every rule answers 303 See Other, and a redirect keeps
 the client's ``Accept``: most IRIs go to the same path on the server (``trial/NCT04282928``, ``org/...``,
-``ontology``, ``vocab/phase/PHASE2``), which negotiates HTML or RDF itself. The server has no page at
-the path of the others, so they go where it describes them (:data:`RULES`): the dataset, its versions,
-distributions and partitions and the publisher to the VoID; the ontology's version IRIs and the
-namespace of its concept schemes to the ontology; the shapes and the shared named graph to their
-files (browsers to the list of downloads); the base itself to the home page (RDF clients to the VoID).
+``ontology``, ``vocab/phase/PHASE2``, ``shapes``, ``dataset/...``, ``publisher``), which negotiates HTML
+or RDF itself. The server has no page at the path of the others, so they go where it describes them
+(:data:`RULES`): the ontology's version IRIs and the namespace of its concept schemes to the ontology;
+the shared named graph to the N-Quads dump (browsers to the list of downloads); the base itself to the
+home page (RDF clients to the VoID).
 """
 
 from __future__ import annotations
@@ -19,12 +19,11 @@ from dataclasses import dataclass
 
 from kg.errors import ServeError
 from kg.iris import Iris
-from kg.mapping.namespaces import DEFAULT_BASE, DESCRIPTION_PREFIXES, PREFIXES
+from kg.mapping.namespaces import DEFAULT_BASE, PREFIXES
 from kg.publish.release import NQUADS
 
 #: The server's own paths (kg/serve/app.py) that describe IRIs with no page of their own.
 HOME, VOID, DOWNLOADS = "", ".well-known/void", "downloads"
-SHAPES_FILE = "shapes/trialkg-shapes.ttl"  # declares the shapes' IRI (owl:Ontology); the rest import none
 
 
 def _path(iri: str) -> str:
@@ -53,12 +52,6 @@ _IRIS = Iris()
 RULES = (
     Rule("The base: the home page; RDF clients get the VoID.", "^$", VOID, html=HOME),
     Rule(
-        "The dataset, its versions, their distributions and partitions: the VoID.",
-        f"^{re.escape(_path(_IRIS.dataset()))}(/.*)?$",
-        VOID,
-    ),
-    Rule("The default publisher: in the VoID.", _exactly(_path(_IRIS.publisher())), VOID),
-    Rule(
         "The ontology's version IRIs (owl:versionIRI): the ontology.",
         f"^{re.escape(_path(PREFIXES['tkg'].rstrip('#')))}/.+$",
         _path(PREFIXES["tkg"].rstrip("#")),
@@ -69,12 +62,6 @@ RULES = (
         _path(PREFIXES["tkg"].rstrip("#")),
     ),
     Rule(
-        "The SHACL shapes: their main file; browsers get the list of downloads.",
-        _exactly(_path(DESCRIPTION_PREFIXES["tkgsh"].rstrip("#"))),
-        f"{DOWNLOADS}/{SHAPES_FILE}",
-        html=DOWNLOADS,
-    ),
-    Rule(
         "The named graph of the shared nodes: the N-Quads dump; browsers get the list of downloads.",
         _exactly(_path(_IRIS.shared_graph())),
         f"{DOWNLOADS}/{NQUADS}",
@@ -82,7 +69,8 @@ RULES = (
     ),
     Rule(
         "Every other IRI (studies and their parts, organisations, conditions, interventions, countries,"
-        " the vocabulary, the build activities and the software): the same path, HTML or RDF by Accept.",
+        " the vocabulary and the shapes, the dataset, its versions, files and partitions, the publisher,"
+        " the build activities and the software): the same path, HTML or RDF by Accept.",
         "^(.*)$",
         "$1",
     ),

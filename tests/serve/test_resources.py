@@ -8,11 +8,14 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from rdflib import BNode, Graph, Namespace, URIRef
+from rdflib.compare import isomorphic
 from starlette.testclient import TestClient
 
 from tests.htmlpage import Page
 
 T = "https://w3id.org/trialkg/"
+VOID, DCAT = Namespace("http://rdfs.org/ns/void#"), Namespace("http://www.w3.org/ns/dcat#")
 STUDY = f"{T}trial/NCT00000002"
 FORMATS = {
     "text/turtle": (".ttl", ox.RdfFormat.TURTLE),
@@ -103,6 +106,45 @@ def test_the_vocabulary_answers_too(client: TestClient) -> None:
     assert len(document) > 500 and any(t.subject == ox.NamedNode(f"{T}ontology#phase") for t in document)
 
 
+def test_the_shapes_answer_as_a_document(client: TestClient, known_release: Path) -> None:
+    served = Graph().parse(data=client.get("/shapes.ttl").text, format="turtle")
+    release = Graph()
+    for path in sorted((known_release / "shapes").glob("*.ttl")):
+        release.parse(path, format="turtle")
+    assert len(served) > 500 and isomorphic(served, release)
+    page = _page(client, "/shapes")
+    (section,) = page.find("section", id="StudyShape")
+    assert "tkgsh:StudyShape" in section.text
+
+
+def _void(release: Path) -> Graph:
+    """The release's VoID, its relative IRIs (the files) resolved where the server offers them."""
+    return Graph().parse(release / "void.ttl", format="turtle", publicID=f"{T}downloads/void.ttl")
+
+
+def test_the_dataset_its_versions_files_and_publisher_answer(client: TestClient, known_release: Path) -> None:
+    void = _void(known_release)
+    dataset = URIRef(f"{T}dataset")
+    (version,) = void.objects(dataset, DCAT.hasVersion)
+    files = list(void.objects(version, DCAT.distribution))
+    partition = next(void.objects(files[0], VOID.classPartition))
+    assert files and isinstance(partition, URIRef)
+    for iri in [dataset, version, *files, partition, URIRef(f"{T}publisher")]:
+        path = str(iri).removeprefix(T.rstrip("/"))
+        response = client.get(path, headers={"Accept": "application/n-triples"})
+        assert response.status_code == 200, path
+        served = Graph().parse(data=response.text, format="nt")
+        own = {(p, o) for p, o in void.predicate_objects(iri) if not isinstance(o, BNode)}
+        assert own and own <= set(served.predicate_objects(iri)), path
+        assert client.get(path, headers={"Accept": "text/html"}).status_code == 200, path
+    # the links into the dataset's description from elsewhere in it are shown too
+    assert (dataset, DCAT.hasVersion, version) in _triples_graph(client, str(version).removeprefix(T.rstrip("/")))
+
+
+def _triples_graph(client: TestClient, path: str) -> Graph:
+    return Graph().parse(data=client.get(path, headers={"Accept": "text/turtle"}).text, format="turtle")
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -111,6 +153,8 @@ def test_the_vocabulary_answers_too(client: TestClient) -> None:
         "/trial/NCT00000002/arm/9",
         "/nothing.ttl",
         "/vocab/phase/PHASE9",
+        "/dataset/1999-01-01-00000000",
+        "/shapes/x",
         "/trial/NCT00000002%20x",
         "/%3Cx%3E",
     ],
