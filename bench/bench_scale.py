@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT
+from common import ROOT, cpu_seconds
 from synthetic import bulk_zip
 
 from tests.memory import run_measured
@@ -32,17 +31,12 @@ REGISTRY = 607_000  # studies in the registry, October 2026
 TRIALKG = str(Path(sys.executable).with_name("trialkg"))
 
 
-def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def measure_build(archive: Path, *options: str, timeout: float = 6 * 3600) -> dict:
     """Build ``archive`` in a child process; its figures as measured from outside."""
     out = Path(tempfile.mkdtemp(prefix="trialkg-scale-")) / "release"
-    cpu, clock = _cpu_seconds(), time.monotonic()
+    cpu, clock = cpu_seconds(own=False), time.monotonic()
     done, peak = run_measured([TRIALKG, "build", str(archive), "--out", str(out), "--quiet", *options], timeout)
-    seconds, cpu = time.monotonic() - clock, _cpu_seconds() - cpu
+    seconds, cpu = time.monotonic() - clock, cpu_seconds(own=False) - cpu
     if done.returncode != 0:
         sys.exit(f"the build of {archive} failed ({done.returncode}):\n{done.stderr[-4000:]}")
     report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))

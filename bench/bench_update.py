@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, corpus_dir
+from common import ROOT, corpus_dir, cpu_seconds
 from synthetic import fresh_id
 
 sys.path.insert(0, str(ROOT))
@@ -55,12 +55,6 @@ def _registry(studies: int, corpus: str | None) -> list[dict]:
 
 def _row(**values: object) -> None:
     print(json.dumps(values), flush=True)
-
-
-def _cpu() -> float:
-    """CPU seconds used so far by this process and its finished children (the build's workers)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _peak_mb() -> dict[str, int]:
@@ -109,9 +103,9 @@ def main() -> None:
         with ApiClient(server.url, rate=0) as api:
             fetch(api, str(fetched), Query(), progress=False)
         _row(step="fetch", studies=args.studies, seconds=round(time.monotonic() - clock, 1))
-        clock, cpu = time.monotonic(), _cpu()
+        clock, cpu = time.monotonic(), cpu_seconds()
         build([str(fetched)], str(release), validate=validate, progress=False)
-        first, first_cpu = time.monotonic() - clock, _cpu() - cpu
+        first, first_cpu = time.monotonic() - clock, cpu_seconds() - cpu
         _row(step="first full build", seconds=round(first, 1), cpu_seconds=round(first_cpu, 1), **_peak_mb())
 
         for index in range(0, args.studies, max(1, args.studies // changed))[:changed]:
@@ -122,9 +116,9 @@ def main() -> None:
             server.put(study)
         server.timestamp = NOW
 
-        clock, cpu = time.monotonic(), _cpu()
+        clock, cpu = time.monotonic(), cpu_seconds()
         result = update(str(release), api_url=server.url, rate=0, progress=False, validate=validate)
-        incremental, incremental_cpu = time.monotonic() - clock, _cpu() - cpu
+        incremental, incremental_cpu = time.monotonic() - clock, cpu_seconds() - cpu
         summary = result.summary
         _row(
             step="update",
@@ -142,9 +136,9 @@ def main() -> None:
         if args.baseline == "first":
             rebuild, rebuild_cpu = first, first_cpu
         else:
-            clock, cpu = time.monotonic(), _cpu()
+            clock, cpu = time.monotonic(), cpu_seconds()
             build([str(fetched)], str(full), validate=validate, progress=False)
-            rebuild, rebuild_cpu = time.monotonic() - clock, _cpu() - cpu
+            rebuild, rebuild_cpu = time.monotonic() - clock, cpu_seconds() - cpu
             _row(step="full rebuild", seconds=round(rebuild, 1), cpu_seconds=round(rebuild_cpu, 1))
             same = _lines(release / "trialkg.nt.gz") == _lines(full / "trialkg.nt.gz")
         _row(

@@ -1,8 +1,10 @@
-"""What the benchmarks share: the release they measure (given, or built from the corpus for the run)."""
+"""What the benchmarks share: the release they measure (given, or built from the corpus for the run), and
+the CPU time they count."""
 
 from __future__ import annotations
 
 import os
+import resource
 import sys
 import tempfile
 from pathlib import Path
@@ -10,6 +12,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+def cpu_seconds(*, own: bool = True) -> float:
+    """CPU seconds used so far by this process's finished children (a build's workers, a child build) and,
+    unless ``own`` is false, by this process itself."""
+    whose = [resource.RUSAGE_CHILDREN] + ([resource.RUSAGE_SELF] if own else [])
+    return sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage, whose))
 
 
 def corpus_dir(given: str | None = None) -> Path:

@@ -59,6 +59,11 @@ class Document:
             for quad in ox.parse(path=str(file), format=ox.RdfFormat.TURTLE, base_iri=base_iri):
                 self.dataset.add(quad)
 
+    @classmethod
+    def of_folder(cls, folder: Path) -> Document:
+        """The Turtle files of one of the release's folders (``ontology/``, ``shapes/``), in name order."""
+        return cls(sorted(folder.glob("*.ttl")))
+
     def quads_for_pattern(
         self,
         s: ox.NamedNode | ox.BlankNode | None,

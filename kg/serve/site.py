@@ -60,12 +60,11 @@ class Site:
         base = settings.base or layout.base_of(self.root)
         self.base = base if base.endswith("/") else base + "/"
         self.timeout, self.max_results = settings.limits.timeout, settings.max_results
-        self.vocabulary = Document(sorted((self.root / "ontology").glob("*.ttl")))  # classes, properties, concepts
+        self.vocabulary = Document.of_folder(self.root / "ontology")  # classes, properties, concepts
         self.namespaces = list(dict.fromkeys([self.base, VOCABULARY_ROOT]))
         self.prefixes = prefixes(self.base)
-        # void.ttl's relative IRIs (<trialkg.nt.gz>) are the files' addresses under /downloads
-        shapes = Document(sorted((self.root / "shapes").glob("*.ttl")))
-        void = self.root / layout.VOID
+        shapes = Document.of_folder(self.root / "shapes")
+        void = self.root / layout.VOID  # its relative IRIs (<trialkg.nt.gz>): the files under /downloads
         dataset = Document([void] if void.is_file() else [], f"{self.base}downloads/{layout.VOID}")
         self.resources = Resources(self.store, self.vocabulary, self.namespaces, shapes, dataset)
         self.queries: dict[str, q.CannedQuery] = q.canned()
