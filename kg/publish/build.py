@@ -38,6 +38,7 @@ from kg.publish.fragments import Chunk, run_key, runs
 from kg.publish.gate import Checker, Item, check_lines
 from kg.publish.provenance import activity_iri, activity_lines, file_digest, fingerprint, record_lines, version_of
 from kg.publish.spool import Activity, Content, Previous, Spool, Spooled
+from kg.publish.statistics import Tally
 from kg.publish.summary import BuildSummary, quarantine
 from kg.sources import DEFAULT_LIMITS, Limits, Rejected, read
 from kg.validation.engines import DEFAULT_ENGINE
@@ -104,13 +105,13 @@ def build(
             spool.assign_activity(activity.iri)
             checker = Checker(validate, jobs, validator_factory, strict, engine)
             with summary.stage("validate and write"):
-                _publish(spool, checker, summary, work, base, activity, progress, inputs, old)
+                tally = _publish(spool, checker, summary, work, base, activity, progress, inputs, old)
             summary.duplicates = spool.superseded()
             summary.superseded = len(summary.duplicates)
             summary.converted = spool.count_converted(published=True)
             summary.reused = summary.published - summary.converted
             spool.finish()
-            metadata = describe(work, spool, old, summary, activity, print_, options, started, base)
+            metadata = describe(work, spool, old, summary, activity, print_, options, started, base, tally)
         finally:
             spool.close()
             if old is not None:
@@ -185,10 +186,11 @@ def _publish(
     progress: bool,
     inputs: list[str],
     old: Previous | None = None,
-) -> None:
+) -> Tally:
     """Validate the studies not validated yet, and write the dumps: each published study, then the shared
     nodes in runs (:func:`kg.publish.fragments.runs`). Each chunk's fragments are copied from ``old`` when
-    it kept them for the very same chunk, made otherwise, and kept in ``spool`` for the next build."""
+    it kept them for the very same chunk, made otherwise, and kept in ``spool`` for the next build.
+    Returns the dumps' VoID counts."""
     activities = {a.iri: a for a in spool.activities()} | {current.iri: current}
     dumps = Dumps(work, base)
     bar = tqdm(total=spool.count(), desc="validating and writing", unit=" studies", disable=not progress)
@@ -223,13 +225,14 @@ def _publish(
     for run in runs(spool.shared_lines()):
         _write(dumps, spool, old, run_key(run), Chunk.of_lines(base, Iris(base).shared_graph(), run))
     dumps.close()
-    summary.triples = dumps.triples
+    summary.triples = dumps.tally.triples
     summary.fragments_reused = dumps.copied
     if reports:
         report = merge(reports)
         summary.warnings = report.warning_count()
         summary.violations = report.violation_count()
         write_reports(report, work / layout.VALIDATION)
+    return dumps.tally
 
 
 def _chunk(base: str, chosen: Item) -> Chunk:

@@ -24,6 +24,7 @@ from kg.iris import prefixes
 from kg.publish import release as layout
 from kg.publish.fragments import Chunk, Fragments, Stored
 from kg.publish.jsonld import JsonLdFile, JsonLdNodes, write_context
+from kg.publish.statistics import Tally
 
 #: gzip level of the N-Triples and N-Quads: twice as fast as 9 for 5 % more bytes (measured on the corpus).
 LEVEL = 6
@@ -89,6 +90,7 @@ class Maker:
     """Makes a chunk's fragments: serialises and compresses it for each dump."""
 
     def __init__(self, base: str) -> None:
+        self.base = base
         self.prefixes = prefixes(base)
         self.context = dict(sorted(self.prefixes.items()))
         self.nodes = JsonLdNodes(self.context)
@@ -97,7 +99,7 @@ class Maker:
         suffix = f" <{graph}> ."
         triples = parse(lines)
         return Fragments(
-            len(lines),
+            Tally.of(triples, self.base),
             member(lines),
             member([line[:-2] + suffix for line in lines]),
             self.turtle(triples).encode(),
@@ -117,7 +119,7 @@ def parse(lines: list[str]) -> list[ox.Triple]:
 
 class Dumps:
     """All the dumps of a release, written together, chunk by chunk; ``copied``: chunks whose stored
-    fragments were copied, ``triples``: lines written."""
+    fragments were copied, ``tally``: the chunks' counts summed (``tally.triples``: lines written)."""
 
     def __init__(self, work: Path, base: str) -> None:
         self.maker = Maker(base)
@@ -126,7 +128,7 @@ class Dumps:
         self.ttl = TurtleFile(work / layout.TURTLE, self.maker.prefixes)
         write_context(work / layout.CONTEXT, self.maker.prefixes)
         self.jsonld = JsonLdFile(work / layout.JSONLD, self.maker.context)
-        self.triples = 0
+        self.tally = Tally()
         self.copied = 0
 
     def write(self, chunk: Chunk, stored: Stored | None = None) -> Stored:
@@ -139,7 +141,7 @@ class Dumps:
             fragments = self.maker.make(chunk.graph, chunk.lines())
             stored = Stored(chunk.digest, fragments.pack())
         self._append(fragments)
-        self.triples += fragments.triples
+        self.tally.add(fragments.tally)
         return stored
 
     def _append(self, fragments: Fragments) -> None:

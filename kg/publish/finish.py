@@ -22,7 +22,7 @@ from kg.publish.delta import write_delta
 from kg.publish.index import Indexed, make_index
 from kg.publish.provenance import file_digest
 from kg.publish.spool import Activity, Previous, Spool
-from kg.publish.statistics import Statistics, statistics, updated
+from kg.publish.statistics import Statistics, Tally, statistics, tallied, updated
 from kg.publish.void import ReleaseInfo, version_iri, write_void
 
 _VOID = "_void"  # in describe's metadata: what write_report writes void.ttl from
@@ -48,12 +48,14 @@ def describe(
     options: Options,
     started: datetime,
     base: str,
+    tally: Tally,
 ) -> dict[str, Any]:
-    """Compare, index, count and describe the release in ``work``; fill ``summary``; return the metadata
-    of the build report (statistics, how the index was made, dumps).
+    """Compare, index, count and describe the release in ``work``, whose dumps counted ``tally``; fill
+    ``summary``; return the metadata of the build report (statistics, how the index was made, dumps).
 
     The delta against ``old`` comes first: the index and the statistics are worked out from the previous
-    release's and the delta when they can be (:mod:`kg.publish.index`), and counted in full otherwise."""
+    release's and the delta when they can be (:mod:`kg.publish.index`), else the statistics are the
+    tally, checked against the index, or, failing the check, counted in full."""
     content = file_digest(work / layout.NTRIPLES)[:8]
     summary.version = options.release_version or f"{started.date().isoformat()}-{content}"
     this_version = version_iri(base, summary.version)
@@ -73,7 +75,7 @@ def describe(
         previous = old.path.parent if old is not None else None
         indexed = make_index(work, previous, before.triples if before else None, summary.triples)
     with summary.stage("statistics"):
-        stats, counted = _statistics(work, indexed, before, base)
+        stats, counted = _statistics(work, indexed, before, tally, base)
     spool.set_meta(statistics=stats.to_json())  # for the next update (kg.publish.statistics.updated)
     spool.commit()
     summary.ended = datetime.now(UTC).isoformat(timespec="seconds")
@@ -109,14 +111,21 @@ def _previous_statistics(old: Previous | None, base: str) -> Statistics | None:
         return None
 
 
-def _statistics(work: Path, indexed: Indexed, before: Statistics | None, base: str) -> tuple[Statistics, str]:
-    """The statistics, and how they were had: ``by delta`` from the previous release's, or ``counted``."""
+def _statistics(
+    work: Path, indexed: Indexed, before: Statistics | None, tally: Tally, base: str
+) -> tuple[Statistics, str]:
+    """The statistics, and how they were had: ``by delta`` from the previous release's, ``tallied`` while
+    the dumps were written, or ``counted`` over the index."""
     if indexed.change is not None and before is not None:
         try:
             return updated(before, indexed.change, base), "by delta"
         except ValueError:
             pass  # the previous statistics were wrong: count
-    return statistics(ox.Store.read_only(str(work / layout.STORE)), base), "counted"
+    store = ox.Store.read_only(str(work / layout.STORE))
+    stats = tallied(store, tally)
+    if stats is not None:
+        return stats, "tallied"
+    return statistics(store, base), "counted"
 
 
 def copy_vocabularies(work: Path) -> None:

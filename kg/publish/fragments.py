@@ -8,7 +8,8 @@ dumps as four self-contained pieces that do not depend on what was written befor
   is Java's ``GZIPInputStream`` documented to);
 * ``ttl``: Turtle statements with the release's prefixes (the dump's header declares them once);
 * ``jsonld``: node objects, one a line, joined by ``",\\n"`` (the writer puts the separator between
-  chunks, so a fragment never depends on whether it comes first).
+  chunks, so a fragment never depends on whether it comes first);
+* and beside them the chunk's VoID counts (:class:`kg.publish.statistics.Tally`), which the dumps sum.
 
 So a dump is the concatenation of its chunks' fragments, and a chunk's fragments depend only on its
 lines, its graph, the release's prefixes and the code that writes them. A :class:`Chunk`'s
@@ -40,11 +41,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.iris import prefixes
+from kg.publish.statistics import Tally
 
 #: The code whose output a fragment is: when any of it changes, no fragment is copied.
 WRITERS = ("fragments.py", "dumps.py", "jsonld.py")
 _LEVEL = 3  # zlib level of the stored Turtle and JSON-LD: level 6 saves 11 % (1.4 KB) for 0.7 ms more a study
-_HEADER = struct.Struct("<IIII")  # the number of triples, the lengths of nt, nq and the Turtle text
+_HEADER = struct.Struct("<IIII")  # the lengths of nt, nq, the Turtle text and the JSON-LD text
 CUT = 1024  # a run of shared nodes ends before one subject in CUT (by hash): some 3,000 lines a run
 MAX_RUN = 20_000  # lines a run at most (what the writers hold at once)
 
@@ -53,29 +55,30 @@ MAX_RUN = 20_000  # lines a run at most (what the writers hold at once)
 class Fragments:
     """A chunk's part of each dump (see the module's docstring)."""
 
-    triples: int
+    tally: Tally
     nt: bytes
     nq: bytes
     ttl: bytes  # UTF-8, as the files hold them
     jsonld: bytes
 
     def pack(self) -> bytes:
-        """The gzip members as they are, the two texts compressed together (they share most strings)."""
-        text = zlib.compress(self.ttl + self.jsonld, _LEVEL)
-        return _HEADER.pack(self.triples, len(self.nt), len(self.nq), len(self.ttl)) + self.nt + self.nq + text
+        """The gzip members as they are, the texts and the tally compressed together (they share most strings)."""
+        text = zlib.compress(self.ttl + self.jsonld + self.tally.to_bytes(), _LEVEL)
+        sizes = _HEADER.pack(len(self.nt), len(self.nq), len(self.ttl), len(self.jsonld))
+        return sizes + self.nt + self.nq + text
 
     @classmethod
     def unpack(cls, blob: bytes) -> Fragments:
-        triples, nt_size, nq_size, ttl_size = _HEADER.unpack_from(blob)
+        nt_size, nq_size, ttl_size, jsonld_size = _HEADER.unpack_from(blob)
         start = _HEADER.size
         nq_start = start + nt_size
         text = zlib.decompress(blob[nq_start + nq_size :])
         return cls(
-            triples,
+            Tally.from_bytes(text[ttl_size + jsonld_size :]),
             blob[start:nq_start],
             blob[nq_start : nq_start + nq_size],
             text[:ttl_size],
-            text[ttl_size:],
+            text[ttl_size : ttl_size + jsonld_size],
         )
 
 

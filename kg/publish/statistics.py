@@ -1,5 +1,6 @@
-"""Statistics of a release's graph for its VoID description, counted by SPARQL over the query index, or
-worked out from the previous release's statistics and the delta.
+"""Statistics of a release's graph for its VoID description: tallied while the dumps are written and
+checked against the query index, counted by SPARQL over the index, or worked out from the previous
+release's statistics and the delta.
 
 The index (``store/``) holds exactly the triples of the dumps in its default graph, so these are the
 dumps' numbers: triples, distinct subjects and objects, entities (distinct subjects in the base IRI's
@@ -7,7 +8,13 @@ namespace), one class partition per class (distinct instances) and one property 
 predicate (triples), and the links to the external datasets we link to (triples per predicate; a dataset
 we have no link to has no predicates).
 
-:func:`statistics` counts them all over the index (the reference, and what a first build does). An
+:func:`statistics` counts them all over the index (the reference). A build tallies them instead as it
+writes the dumps, chunk by chunk (:class:`Tally`, kept with each chunk's fragments, so a copied chunk is not
+counted again), and :func:`tallied` sums the chunks: triples, properties, classes and links are triple
+counts (each chunk holds distinct triples), and the distinct subjects and entities of the chunks add up
+when no subject is in two chunks. Two scans of the index check that: its size must be the triples
+tallied (no triple in two chunks) and its distinct subjects the chunks' sum (no subject in two); the
+distinct objects, which chunks share (literals, concepts), are the one count left to SPARQL. An
 update instead takes the previous release's (kept as JSON, :meth:`Statistics.to_json`) and a
 :class:`Change` tallied while the delta is applied (:func:`updated`): triples, properties and links are
 triple counts, and so are the class partitions (the distinct instances of a class are its ``rdf:type``
@@ -66,6 +73,74 @@ class Statistics:
         return cls(**json.loads(text))
 
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@dataclass
+class Tally:
+    """The counts of a chunk of distinct triples (:meth:`of`), or the sum of many (:meth:`add`): triples,
+    distinct subjects and entities within each chunk, ``rdf:type`` triples per class, triples per predicate
+    and links per target and predicate."""
+
+    triples: int = 0
+    subjects: int = 0
+    entities: int = 0
+    classes: dict[str, int] = field(default_factory=dict)
+    properties: dict[str, int] = field(default_factory=dict)
+    links: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, triples: list[ox.Triple], base: str) -> Tally:
+        tally = cls(triples=len(triples))
+        subjects = {t.subject for t in triples}
+        tally.subjects = len(subjects)
+        tally.entities = sum(1 for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(base))
+        change = Change()
+        for triple in triples:
+            change.count(triple, 1)
+        tally.classes, tally.properties, tally.links = change.classes, change.properties, change.links
+        return tally
+
+    def add(self, other: Tally) -> None:
+        self.triples += other.triples
+        self.subjects += other.subjects
+        self.entities += other.entities
+        _add(self.classes, other.classes)
+        _add(self.properties, other.properties)
+        for key, counts in other.links.items():
+            _add(self.links.setdefault(key, {}), counts)
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Tally:
+        return cls(**json.loads(data))
+
+
+def _add(counts: dict[str, int], more: dict[str, int]) -> None:
+    for key, n in more.items():
+        _bump(counts, key, n)
+
+
+def tallied(store: ox.Store, tally: Tally) -> Statistics | None:
+    """The statistics of the store's default graph from the ``tally`` of the dumps it was loaded from, or
+    ``None`` when the two scans of the store say the chunks overlap (see the module's docstring)."""
+    subjects = _one(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")
+    if len(store) != tally.triples or subjects != tally.subjects:
+        return None
+    return Statistics(
+        triples=tally.triples,
+        distinct_subjects=subjects,
+        distinct_objects=_one(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
+        entities=tally.entities,
+        classes=dict(sorted(tally.classes.items())),
+        properties=dict(sorted(tally.properties.items())),
+        links={key: dict(sorted(tally.links.get(key, {}).items())) for key in LINK_TARGETS},
+    )
+
+
 def _one(store: ox.Store, query: str) -> int:
     result = store.query(query)
     assert isinstance(result, ox.QuerySolutions)
@@ -106,10 +181,6 @@ def statistics(store: ox.Store, base: str) -> Statistics:
             f"FILTER(isIRI(?o) && STRSTARTS(STR(?o), {ox.Literal(namespace)})) }} GROUP BY ?p",
         )
     return stats
-
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 @dataclass

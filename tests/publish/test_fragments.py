@@ -66,7 +66,7 @@ def _quads(path: Path, fmt: ox.RdfFormat) -> set[ox.Quad]:
 
 def test_a_dump_is_its_chunks_fragments_and_every_reader_reads_it_whole(tmp_path: Path) -> None:
     made, _ = _write(tmp_path / "made", [None] * 3)
-    assert made.copied == 0 and made.triples == 4
+    assert made.copied == 0 and made.tally.triples == 4
     expected = {q for _, lines in CHUNKS for q in ox.parse("\n".join(lines), format=ox.RdfFormat.N_TRIPLES)}
     nt, nq = tmp_path / "made" / layout.NTRIPLES, tmp_path / "made" / layout.NQUADS
     assert _members(nt) == _members(nq) == 3  # one gzip member a chunk

@@ -86,7 +86,7 @@ def test_the_index_of_an_update_is_the_index_of_its_dump_loaded_from_scratch(tmp
     v1, v2 = _update(tmp_path)
     v1_before = _dump(v1)
     assert _report(v2)["index"] == {"method": "by delta", "statistics": "by delta"}
-    assert _report(v1)["index"] == {"method": "in full", "why": "no previous release", "statistics": "counted"}
+    assert _report(v1)["index"] == {"method": "in full", "why": "no previous release", "statistics": "tallied"}
     updated, fresh = _quads(v2 / layout.STORE), _quads(_fresh(v2, tmp_path))
     assert updated == fresh == _dump(v2)
     assert updated != _quads(v1 / layout.STORE)  # the change is in it
@@ -114,7 +114,7 @@ def test_an_update_in_place_indexes_by_delta_and_a_release_without_statistics_in
     _inputs(inputs, STUDIES[:3], {"NCT00000001": {"overallStatus": "COMPLETED"}})
     _build(inputs, tmp_path / "rel", previous=tmp_path / "rel")
     index = _report(tmp_path / "rel")["index"]
-    assert index == {"method": "in full", "why": _WHY_OLD, "statistics": "counted"}
+    assert index == {"method": "in full", "why": _WHY_OLD, "statistics": "tallied"}
     assert _quads(tmp_path / "rel" / layout.STORE) == _dump(tmp_path / "rel")
     assert _kept(tmp_path / "rel") == statistics(ox.Store.read_only(str(tmp_path / "rel" / layout.STORE)), BASE)
 
@@ -132,7 +132,7 @@ def test_an_index_that_does_not_hold_the_previous_dump_is_loaded_in_full(tmp_pat
     _inputs(inputs, STUDIES[:3], {"NCT00000002": {"overallStatus": "SUSPENDED"}})
     _build(inputs, tmp_path / "v2", previous=tmp_path / "v1")
     index = _report(tmp_path / "v2")["index"]
-    assert isinstance(index, dict) and index["method"] == "in full" and index["statistics"] == "counted"
+    assert isinstance(index, dict) and index["method"] == "in full" and index["statistics"] == "tallied"
     held = re.search(r"the index holds (\d+) triples, not the dump's (\d+)", index["why"])
     assert held is not None and int(held[1]) == int(held[2]) + 1, index["why"]
     assert _quads(tmp_path / "v2" / layout.STORE) == _dump(tmp_path / "v2")
