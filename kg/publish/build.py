@@ -129,7 +129,10 @@ def _open_previous(previous: str | None, print_: str, summary: BuildSummary) -> 
         raise ReleaseError(f"{previous}: no {layout.STUDIES} (built by an older trialkg?); build without --previous")
     old = Previous(path, print_)
     if not old.reusable:
-        summary.reuse = "the previous release was converted differently (trialkg version, base IRI, code or shapes)"
+        summary.reuse = (
+            "the previous release was converted differently (trialkg version, base IRI, code or shapes)"
+            " or kept no validation results"
+        )
     return old
 
 
@@ -206,15 +209,21 @@ def _publish(
         reports.extend([verdicts.report] if verdicts.report is not None else [])
         for candidate in batch:
             why = verdicts.refusal(candidate)
-            chosen = (
-                candidate if why is None else _fallback(candidate, why, spool, checker, item, reports, summary, work)
+            found = (
+                (candidate, verdicts.report)
+                if why is None
+                else _fallback(candidate, why, spool, checker, item, reports, summary, work)
             )
-            if chosen is None:
+            if found is None:
                 continue
+            chosen, report = found
             s = chosen.study
             _write(dumps, spool, old, s.nct_id, _chunk(base, chosen))
             spool.publish_shared(s.shared)
-            spool.published(s.nct_id, chosen.prov, s.validated or checker.validate)
+            results = _results(chosen, report)
+            if checker.validate and not chosen.check and results:
+                reports.append(Report.from_bytes(results))  # validated by an earlier build
+            spool.published(s.nct_id, chosen.prov, s.validated or checker.validate, results)
             used.add(s.activity or current.iri)
             summary.published += 1
         bar.update(len(batch))
@@ -233,6 +242,16 @@ def _publish(
         summary.violations = report.violation_count()
         write_reports(report, work / layout.VALIDATION)
     return dumps.tally
+
+
+def _results(chosen: Item, report: Report | None) -> bytes | None:
+    """A study's validation results, to keep with it: those of ``report`` (its batch's) about its nodes
+    when it was validated now, else those an earlier build kept."""
+    if not chosen.check:
+        return chosen.study.results
+    if report is None or not report.results:
+        return None
+    return report.about("\n".join(check_lines([chosen])) + "\n").to_bytes()
 
 
 def _chunk(base: str, chosen: Item) -> Chunk:
@@ -255,8 +274,9 @@ def _fallback(
     reports: list[Report],
     summary: BuildSummary,
     work: Path,
-) -> Item | None:
-    """Quarantine ``refused`` and return the newest older copy of the study that passes, if any."""
+) -> tuple[Item, Report | None] | None:
+    """Quarantine ``refused`` and return the newest older copy of the study that passes, if any, with its
+    validation report."""
     s = refused.study
     for older in spool.fallbacks(s.nct_id):
         candidate = item(older)
@@ -266,7 +286,7 @@ def _fallback(
         if problem is None:
             spool.promote(s.nct_id, older.version.location, failed=s.version.location)
             _refuse(refused, f"{why}; the older copy {older.version.location} is published instead", summary, work)
-            return candidate
+            return candidate, verdicts.report
         spool.refused(s.nct_id, older.version.location)
         _refuse(candidate, f"{problem} (an older copy of {s.nct_id})", summary, work)
     _refuse(refused, why, summary, work)

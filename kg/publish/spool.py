@@ -6,12 +6,12 @@ that arrives twice (two formats, two versions) is published once, from its newes
 output can be written in sorted order.
 
 The spool is kept in the release as ``studies.sqlite``: per published study its own triples (as
-mapped), its provenance triples, its shared triples, the content hash of its source record and the
-build activity that converted it. The next build reuses a study's row instead of mapping (and
-validating) it again when the record's content hash is the same and so is the conversion
-(:func:`kg.publish.provenance.fingerprint`). It keeps too the fragments of the dumps (:mod:`kg.publish.fragments`)
-that each published study and each run of shared nodes was written as, which the next build copies when
-it writes the very same chunk.
+mapped), its provenance triples, its shared triples, the content hash of its source record, the
+build activity that converted it and its validation results. The next build reuses a study's row
+instead of mapping (and validating) it again, its results going into the new validation report, when
+the record's content hash is the same and so is the conversion (:func:`kg.publish.provenance.fingerprint`).
+It keeps too the fragments of the dumps (:mod:`kg.publish.fragments`) that each published study and each
+run of shared nodes was written as, which the next build copies when it writes the very same chunk.
 """
 
 from __future__ import annotations
@@ -34,10 +34,12 @@ PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 CREATE TABLE IF NOT EXISTS study (
     nct TEXT PRIMARY KEY, last_update TEXT, registry_version TEXT, format TEXT, location TEXT, sha256 TEXT,
-    own BLOB, shared BLOB, prov BLOB, activity TEXT, converted INTEGER, validated INTEGER, published INTEGER DEFAULT 0);
+    own BLOB, shared BLOB, prov BLOB, activity TEXT, converted INTEGER, validated INTEGER, published INTEGER DEFAULT 0,
+    results BLOB);
 CREATE TABLE IF NOT EXISTS fallback (
     nct TEXT, last_update TEXT, registry_version TEXT, format TEXT, location TEXT, sha256 TEXT,
-    own BLOB, shared BLOB, prov BLOB, activity TEXT, converted INTEGER, validated INTEGER, published INTEGER DEFAULT 0);
+    own BLOB, shared BLOB, prov BLOB, activity TEXT, converted INTEGER, validated INTEGER, published INTEGER DEFAULT 0,
+    results BLOB);
 CREATE INDEX IF NOT EXISTS fallback_nct ON fallback (nct);
 CREATE TABLE IF NOT EXISTS shared (line TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS superseded (nct TEXT, location TEXT, format TEXT, last_update TEXT, winner TEXT);
@@ -69,6 +71,7 @@ class Content:
     shared: bytes
     activity: str | None = None
     validated: bool = False
+    results: bytes | None = None  # kg.validation.results.Report.to_bytes: what validating it found
 
     @classmethod
     def mapped(cls, own: list[str], shared: list[str]) -> Content:
@@ -86,6 +89,7 @@ class Spooled:
     shared: list[str]
     activity: str | None = None
     validated: bool = False
+    results: bytes | None = None
 
     @cached_property
     def own(self) -> list[str]:
@@ -105,15 +109,15 @@ class Activity:
 
 _COLUMNS = (
     "nct, last_update, registry_version, format, location, sha256, own, shared, prov, activity, converted, validated,"
-    " published"
+    " published, results"
 )
-_SPOOLED = "nct, last_update, registry_version, format, location, sha256, own, shared, activity, validated"
+_SPOOLED = "nct, last_update, registry_version, format, location, sha256, own, shared, activity, validated, results"
 
 
-def _spooled(row: tuple[str, str, str, str, str, str, bytes, bytes, str | None, int]) -> Spooled:
-    nct, last_update, registry_version, fmt, location, sha, own, shared, activity, validated = row
+def _spooled(row: tuple[str, str, str, str, str, str, bytes, bytes, str | None, int, bytes | None]) -> Spooled:
+    nct, last_update, registry_version, fmt, location, sha, own, shared, activity, validated, results = row
     version = Version(last_update, registry_version, fmt, location, sha)
-    return Spooled(nct, version, own, unpack(shared), activity, bool(validated))
+    return Spooled(nct, version, own, unpack(shared), activity, bool(validated), results)
 
 
 def pack(lines: list[str]) -> bytes:
@@ -154,7 +158,7 @@ class Spool:
     def _store(self, table: str, nct_id: str, version: Version, made: Content) -> None:
         self.db.execute(
             f"INSERT OR REPLACE INTO {table} (nct, last_update, registry_version, format, location, sha256, own,"
-            " shared, activity, converted, validated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " shared, activity, converted, validated, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 nct_id,
                 version.last_update,
@@ -167,6 +171,7 @@ class Spool:
                 made.activity,
                 int(made.activity is None),
                 int(made.validated),
+                made.results,
             ),
         )
 
@@ -217,11 +222,11 @@ class Spool:
         for row in self.db.execute(f"SELECT {_SPOOLED} FROM study ORDER BY nct"):
             yield _spooled(row)
 
-    def published(self, nct_id: str, prov: list[str], validated: bool) -> None:
-        """The study went into the release with these provenance triples."""
+    def published(self, nct_id: str, prov: list[str], validated: bool, results: bytes | None) -> None:
+        """The study went into the release with these provenance triples and validation results."""
         self.db.execute(
-            "UPDATE study SET published = 1, prov = ?, validated = ? WHERE nct = ?",
-            (pack(prov), int(validated), nct_id),
+            "UPDATE study SET published = 1, prov = ?, validated = ?, results = ? WHERE nct = ?",
+            (pack(prov), int(validated), results, nct_id),
         )
 
     def publish_shared(self, lines: list[str]) -> None:
@@ -308,8 +313,10 @@ class Previous:
         self.path = path
         self.db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True)
         self.meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
-        #: Whether its studies can be reused: they were converted (and validated) as this build would.
-        self.reusable = self.meta.get("fingerprint") == fingerprint
+        columns = {name for (_, name, *_) in self.db.execute("PRAGMA table_info(study)")}
+        #: Whether its studies can be reused: they were converted (and validated) as this build would, and
+        #: their validation results were kept (an older trialkg kept none).
+        self.reusable = self.meta.get("fingerprint") == fingerprint and "results" in columns
         tables = {name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         self._fragments = "fragment" in tables  # an older trialkg kept none
 
@@ -318,10 +325,11 @@ class Previous:
         if not self.reusable or not sha256:
             return None
         row = self.db.execute(
-            "SELECT own, shared, activity, validated FROM study WHERE nct = ? AND sha256 = ? AND published = 1",
+            "SELECT own, shared, activity, validated, results FROM study"
+            " WHERE nct = ? AND sha256 = ? AND published = 1",
             (nct_id, sha256),
         ).fetchone()
-        return Content(row[0], row[1], row[2], bool(row[3])) if row else None
+        return Content(row[0], row[1], row[2], bool(row[3]), row[4]) if row else None
 
     def fragments(self, key: str) -> Stored | None:
         """The fragments kept under ``key`` (see :meth:`Spool.keep_fragments`), whatever the conversion: they
@@ -349,7 +357,7 @@ class Previous:
         try:
             row = self.db.execute(
                 "SELECT s.nct, s.last_update, s.registry_version, s.format, s.location, s.sha256, s.own, s.shared,"
-                " s.activity, s.validated FROM file f JOIN study s ON s.location = f.location"
+                " s.activity, s.validated, s.results FROM file f JOIN study s ON s.location = f.location"
                 " WHERE f.location = ? AND f.digest = ? AND s.published = 1",
                 (location, digest),
             ).fetchone()
@@ -357,8 +365,8 @@ class Previous:
             return None
         if row is None:
             return None
-        nct, last_update, registry_version, fmt, at, sha, own, shared, activity, validated = row
+        nct, last_update, registry_version, fmt, at, sha, own, shared, activity, validated, results = row
         version = Version(last_update, registry_version, fmt, at, sha)
-        return nct, version, Content(own, shared, activity, bool(validated))
+        return nct, version, Content(own, shared, activity, bool(validated), results)
 
     # -- end of issue 14, helper B --

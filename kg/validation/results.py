@@ -6,9 +6,10 @@ Results are hashable and compare by value, so reports of batches merge by set un
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from kg.iris import study_of
 
@@ -76,6 +77,18 @@ class Report:
 
     def warning_count(self) -> int:
         return self.by_severity()["Warning"]
+
+    def about(self, ntriples: str) -> Report:
+        """The results whose focus node the N-Triples text mentions (as a subject or an object): what a
+        study's results are, to publish again with the study when a later build reuses it unvalidated."""
+        return Report({r for r in self.results if f"{r.focus} " in ntriples})
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(sorted(astuple(r) for r in self.results), separators=(",", ":")).encode()
+
+    @classmethod
+    def from_bytes(cls, data: bytes | None) -> Report:
+        return cls({Result(*fields) for fields in json.loads(data)} if data else set())
 
     def studies_with_violations(self) -> set[str]:
         """The IRIs of the studies that have a Violation on themselves or on one of their parts."""

@@ -188,3 +188,31 @@ def test_a_lexicon_given_to_the_build_is_part_of_the_fingerprint(tmp_path: Path)
     assert (summary.converted, summary.reused) == (2, 0) and "converted differently" in summary.reuse
     again = _build(inputs, tmp_path / "v3", previous=tmp_path / "v2", lexicons=[str(lexicon)])
     assert (again.converted, again.reused) == (0, 2)
+
+
+def _report_graph(release: Path) -> object:
+    from rdflib import Graph
+    from rdflib.compare import to_isomorphic
+
+    return to_isomorphic(Graph().parse(release / layout.VALIDATION / "report.ttl"))
+
+
+def test_the_validation_report_of_an_update_is_that_of_a_fresh_build(corpus: Path, tmp_path: Path) -> None:
+    """The studies reused unvalidated bring the results an earlier build found, so the report is whole."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    files = sorted((corpus / "ctgov-json").glob("NCT*.json"))[:40]
+    for path in files:
+        (inputs / path.name).write_bytes(path.read_bytes())
+    first = _build(inputs, tmp_path / "v1", validate=True)
+    changed = json.loads((inputs / files[0].name).read_text(encoding="utf-8"))
+    changed["protocolSection"]["identificationModule"]["briefTitle"] += " (revised)"
+    write_json(inputs / files[0].name, changed)
+    update = _build(inputs, tmp_path / "v2", previous=tmp_path / "v1", validate=True)
+    fresh = _build(inputs, tmp_path / "v3", validate=True)
+    assert update.converted == 1 and update.reused == first.published - 1
+    assert first.warnings > 0 and update.warnings == fresh.warnings
+    assert _report_graph(tmp_path / "v2") == _report_graph(tmp_path / "v3")
+    unvalidated = _build(inputs, tmp_path / "v4", previous=tmp_path / "v2")  # --no-validate: no report at all
+    assert unvalidated.reused == first.published and unvalidated.warnings == 0
+    assert not (tmp_path / "v4" / layout.VALIDATION).exists()
