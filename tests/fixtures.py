@@ -7,8 +7,12 @@ import gzip
 import json
 import re
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 #: The columns of the trial-summary contract query (DESIGN.md), in order.
 TRIAL_SUMMARY_COLUMNS = [
@@ -161,3 +165,28 @@ def stop(process: subprocess.Popen[Any]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
+
+
+def wait_until_answering(
+    process: subprocess.Popen[Any],
+    answers: Callable[[], bool],
+    seconds: float,
+    pause: float = 0.05,
+    longest: float = 0.5,
+) -> str | None:
+    """Ask a server that ``process`` started (``answers``: an HTTP request, True when it answers as it
+    should; a transport error is no answer) until it answers: ``None``; else why not, its exit or the
+    time being up. The pauses grow from ``pause`` to ``longest``: a polling interval, not a wait for the
+    server to be ready."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return f"exited with {process.returncode}"
+        try:
+            if answers():
+                return None
+        except httpx.TransportError:
+            pass
+        time.sleep(pause)
+        pause = min(pause * 2, longest)
+    return f"did not answer within {seconds} s"

@@ -12,7 +12,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from kg.load.loader import Loader, Target
 from kg.load.protocol import Client
 from kg.remote import RemoteEndpoint
 from kg.stores import resolve
-from tests.fixtures import stop
+from tests.fixtures import stop, wait_until_answering
 from tests.serve.known_release import build_known_release
 
 STARTUP_SECONDS = 60
@@ -72,17 +71,10 @@ class OxigraphServer:
         return self.process.pid
 
     def _wait_until_answering(self) -> bool:
-        deadline, pause = time.monotonic() + STARTUP_SECONDS, 0.02
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                return False  # e.g. the port was taken meanwhile: try another
-            try:
-                if httpx.get(self.url + "/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    return True
-            except httpx.TransportError:
-                pass
-            time.sleep(pause)  # a polling interval, growing: not a wait for the server to be ready
-            pause = min(pause * 2, 0.5)
+        """Whether it answers; not when it exited (e.g. the port was taken meanwhile: try another) or timed out."""
+        ask = lambda: httpx.get(self.url + "/query", params={"query": "ASK {}"}, timeout=2).status_code == 200  # noqa: E731
+        if wait_until_answering(self.process, ask, STARTUP_SECONDS, pause=0.02) is None:
+            return True
         self.stop()
         return False
 

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.fixtures import stop
+from tests.fixtures import stop, wait_until_answering
 from tests.load.conftest import free_port
 
 STARTUP_SECONDS = 180
@@ -84,17 +83,10 @@ class VirtuosoServer:
         raise RuntimeError(f"virtuoso-t did not start; its output:\n{self.log.read_text(errors='replace')}")
 
     def _wait_until_answering(self) -> bool:
-        deadline, pause = time.monotonic() + STARTUP_SECONDS, 0.1
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                return False  # e.g. a port was taken meanwhile: try others
-            try:
-                if httpx.get(self.url + "/sparql", params={"query": "ASK {}"}, timeout=5).status_code == 200:
-                    return True
-            except httpx.TransportError:
-                pass
-            time.sleep(pause)  # a polling interval, growing: not a wait for the server to be ready
-            pause = min(pause * 2, 1.0)
+        """Whether it answers; not when it exited (e.g. a port was taken meanwhile: try others) or timed out."""
+        ask = lambda: httpx.get(self.url + "/sparql", params={"query": "ASK {}"}, timeout=5).status_code == 200  # noqa: E731
+        if wait_until_answering(self.process, ask, STARTUP_SECONDS, pause=0.1, longest=1.0) is None:
+            return True
         self.stop()
         return False
 

@@ -28,7 +28,7 @@ from starlette.testclient import TestClient
 from kg.serve.app import create_app
 from kg.serve.pool import Limits
 from kg.serve.site import Settings
-from tests.fixtures import stop
+from tests.fixtures import stop, wait_until_answering
 from tests.serve.known_release import build_known_release
 
 STARTUP_SECONDS = 60
@@ -90,18 +90,11 @@ class Server:
         raise AssertionError("unreachable")
 
     def _wait_until_answering(self) -> None:
-        deadline, pause = time.monotonic() + STARTUP_SECONDS, 0.05
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self._fail(f"exited with {self.process.returncode}")
-            try:
-                if httpx.get(self.url + "/", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(pause)  # a polling interval, growing: not a wait for the server to be ready
-            pause = min(pause * 2, 0.5)
-        self._fail(f"did not answer within {STARTUP_SECONDS} s")
+        why = wait_until_answering(
+            self.process, lambda: httpx.get(self.url + "/", timeout=2).status_code == 200, STARTUP_SECONDS
+        )
+        if why is not None:
+            self._fail(why)
 
     def children(self) -> set[int]:
         """The pids of the server's query workers (Linux /proc), minus multiprocessing's resource tracker."""

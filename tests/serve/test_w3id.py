@@ -11,7 +11,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.mapping.namespaces import DEFAULT_BASE
 from kg.serve.w3id import htaccess
-from tests.fixtures import stop
+from tests.fixtures import stop, wait_until_answering
 from tests.load.conftest import free_port
 from tests.serve.conftest import Server
 
@@ -171,19 +170,13 @@ def apache(server: Server) -> Iterator[str]:
 
 
 def _wait_until_answering(process: subprocess.Popen[str], url: str, log: Path) -> None:
-    deadline, pause = time.monotonic() + STARTUP_SECONDS, 0.05
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            errors = log.read_text() if log.exists() else ""
-            raise RuntimeError(f"apache2 exited with {process.returncode}:\n{output}{errors}")
-        try:
-            httpx.get(url + "/trialkg/", timeout=2)
-            return
-        except httpx.TransportError:
-            time.sleep(pause)  # a polling interval, growing: not a wait for the server to be ready
-            pause = min(pause * 2, 0.5)
-    raise RuntimeError(f"apache2 did not answer within {STARTUP_SECONDS} s")
+    why = wait_until_answering(
+        process, lambda: httpx.get(url + "/trialkg/", timeout=2).status_code > 0, STARTUP_SECONDS
+    )
+    if why is not None:
+        output = process.stdout.read() if process.stdout and process.poll() is not None else ""
+        errors = log.read_text() if log.exists() else ""
+        raise RuntimeError(f"apache2 {why}:\n{output}{errors}")
 
 
 def _mentions(body: bytes, fmt: ox.RdfFormat, base: str, iri: str) -> bool:
