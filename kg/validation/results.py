@@ -84,7 +84,8 @@ class Report:
         return Report({r for r in self.results if f"{r.focus} " in ntriples})
 
     def to_bytes(self) -> bytes:
-        return json.dumps(sorted(astuple(r) for r in self.results), separators=(",", ":")).encode()
+        """The results in :meth:`Result.key` order (fields may be ``None``: tuples of them do not sort)."""
+        return json.dumps([astuple(r) for r in self], separators=(",", ":")).encode()
 
     @classmethod
     def from_bytes(cls, data: bytes | None) -> Report:

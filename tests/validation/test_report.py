@@ -109,3 +109,17 @@ def test_write_reports(tmp_path: Path) -> None:
     written = write_reports(report(), tmp_path / "validation")
     assert [p.name for p in written] == ["report.txt", "report.ttl", "report.html"]
     assert all(p.stat().st_size > 0 for p in written)
+
+
+def test_a_report_kept_as_bytes_reads_back_the_same_results() -> None:
+    shape, focus = "<https://w3id.org/trialkg/shapes#StudyShape>", "<https://w3id.org/trialkg/trial/NCT00000001>"
+    results = {
+        Result("Warning", shape, "No enrollment", focus),  # no path, no value: None beside the strings
+        Result("Warning", shape, "No enrollment", focus, "<https://w3id.org/trialkg/ontology#enrollment>", '"0"'),
+        Result("Violation", shape, "Bad date", focus, None, '"2020-13-45"', "<http://www.w3.org/ns/shacl#Datatype>"),
+    }
+    kept = Report(results).to_bytes()
+    assert Report.from_bytes(kept).results == results and Report(results).to_bytes() == kept
+    assert Report.from_bytes(None).results == set()
+    about = Report(results).about(f'{focus} <https://w3id.org/trialkg/ontology#title> "x" .\n')
+    assert about.results == results and not Report(results).about("<https://example.org/other> <p> <o> .\n")
