@@ -74,6 +74,8 @@ class Statistics:
 
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+DISTINCT_SUBJECTS = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"
+DISTINCT_OBJECTS = "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
@@ -127,13 +129,13 @@ def _add(counts: dict[str, int], more: dict[str, int]) -> None:
 def tallied(store: ox.Store, tally: Tally) -> Statistics | None:
     """The statistics of the store's default graph from the ``tally`` of the dumps it was loaded from, or
     ``None`` when the two scans of the store say the chunks overlap (see the module's docstring)."""
-    subjects = _one(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")
+    subjects = _one(store, DISTINCT_SUBJECTS)
     if len(store) != tally.triples or subjects != tally.subjects:
         return None
     return Statistics(
         triples=tally.triples,
         distinct_subjects=subjects,
-        distinct_objects=_one(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
+        distinct_objects=_one(store, DISTINCT_OBJECTS),
         entities=tally.entities,
         classes=dict(sorted(tally.classes.items())),
         properties=dict(sorted(tally.properties.items())),
@@ -166,8 +168,8 @@ def statistics(store: ox.Store, base: str) -> Statistics:
     space = ox.Literal(base)
     stats = Statistics(
         triples=_one(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
-        distinct_subjects=_one(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
-        distinct_objects=_one(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
+        distinct_subjects=_one(store, DISTINCT_SUBJECTS),
+        distinct_objects=_one(store, DISTINCT_OBJECTS),
         entities=_one(
             store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), {space})) }}"
         ),
